@@ -1,0 +1,68 @@
+"""The application lifecycle: the transition table, its guards and the statutory review clock."""
+
+from vatspilot.domain.applications.actions import Action
+from vatspilot.domain.applications.clock import (
+    COUNTING_RULES,
+    ClockSettings,
+    ClockStart,
+    ClockStatus,
+    DayUnit,
+    DeadlineStatus,
+    clock_status,
+)
+from vatspilot.domain.applications.clock_events import (
+    CLOCK_EVENT_OF_ACTION,
+    ClockEvent,
+    ClockEventKind,
+    clock_event_kind,
+)
+from vatspilot.domain.applications.facts import (
+    CONCURRING_OPINIONS,
+    ApplicationFacts,
+    Opinion,
+    SecurityAssessment,
+)
+from vatspilot.domain.applications.guards import Guard
+from vatspilot.domain.applications.roles import AGENCY_OF_ROLE, REVIEWING_AGENCIES, Agency, Role
+from vatspilot.domain.applications.states import FINAL_STATES, State
+from vatspilot.domain.applications.transitions import (
+    TRANSITIONS,
+    Transition,
+    TransitionRefused,
+    allowed_actions,
+    decide,
+)
+from vatspilot.domain.applications.working_calendar import UnknownCalendarYear, WorkingDayCalendar
+
+__all__ = [
+    "AGENCY_OF_ROLE",
+    "CLOCK_EVENT_OF_ACTION",
+    "CONCURRING_OPINIONS",
+    "COUNTING_RULES",
+    "FINAL_STATES",
+    "REVIEWING_AGENCIES",
+    "TRANSITIONS",
+    "Action",
+    "Agency",
+    "ApplicationFacts",
+    "ClockEvent",
+    "ClockEventKind",
+    "ClockSettings",
+    "ClockStart",
+    "ClockStatus",
+    "DayUnit",
+    "DeadlineStatus",
+    "Guard",
+    "Opinion",
+    "Role",
+    "SecurityAssessment",
+    "State",
+    "Transition",
+    "TransitionRefused",
+    "UnknownCalendarYear",
+    "WorkingDayCalendar",
+    "allowed_actions",
+    "clock_event_kind",
+    "clock_status",
+    "decide",
+]

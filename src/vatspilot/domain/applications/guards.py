@@ -1,0 +1,118 @@
+"""The conditions a transition may require: named, pure predicates of the facts and the actor's role.
+
+A refused guard is reported by the name of the first condition that fails ("guard-failed:<name>"), so a
+composite guard such as `approval_conditions` reports which of its parts is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vatspilot.domain.applications.facts import CONCURRING_OPINIONS, ApplicationFacts, SecurityAssessment
+from vatspilot.domain.applications.roles import AGENCY_OF_ROLE, REVIEWING_AGENCIES, Role
+
+GuardPredicate = Callable[[ApplicationFacts, Role], bool]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A named condition. A composite guard (`parts`) holds when every part holds."""
+
+    name: str
+    description: str
+    predicate: GuardPredicate | None = None
+    parts: tuple[Guard, ...] = ()
+
+    def first_failure(self, facts: ApplicationFacts, role: Role) -> Guard | None:
+        """The first condition (a part, depth first, or this guard) that does not hold, or None."""
+        for part in self.parts:
+            failed = part.first_failure(facts, role)
+            if failed is not None:
+                return failed
+        if self.predicate is not None and not self.predicate(facts, role):
+            return self
+        return None
+
+    def holds(self, facts: ApplicationFacts, role: Role) -> bool:
+        return self.first_failure(facts, role) is None
+
+
+def all_of(name: str, description: str, *parts: Guard) -> Guard:
+    return Guard(name=name, description=description, parts=parts)
+
+
+def _documents_complete(facts: ApplicationFacts, role: Role) -> bool:
+    return facts.required_documents_complete
+
+
+def _determination_eligible(facts: ApplicationFacts, role: Role) -> bool:
+    return facts.determination_eligible
+
+
+def _no_earlier_correction_notice(facts: ApplicationFacts, role: Role) -> bool:
+    return facts.formal_supplement_requests == 0
+
+
+def _agency_opinion_not_recorded(facts: ApplicationFacts, role: Role) -> bool:
+    agency = AGENCY_OF_ROLE.get(role)
+    return agency is not None and agency not in facts.opinions
+
+
+def _security_assessment_not_recorded(facts: ApplicationFacts, role: Role) -> bool:
+    return facts.security_assessment is None
+
+
+def _all_agencies_concur(facts: ApplicationFacts, role: Role) -> bool:
+    return all(facts.opinions.get(agency) in CONCURRING_OPINIONS for agency in REVIEWING_AGENCIES)
+
+
+def _security_assessment_positive(facts: ApplicationFacts, role: Role) -> bool:
+    return facts.security_assessment is SecurityAssessment.POSITIVE
+
+
+DOCUMENTS_COMPLETE = Guard(
+    "documents_complete", "Every document the determination requires is in the dossier.", _documents_complete
+)
+DETERMINATION_ELIGIBLE = Guard(
+    "determination_eligible",
+    "The eligibility determination finds the requested services eligible.",
+    _determination_eligible,
+)
+DOSSIER_READY = all_of(
+    "dossier_ready",
+    "The dossier is complete and the determination is eligible.",
+    DOCUMENTS_COMPLETE,
+    DETERMINATION_ELIGIBLE,
+)
+NO_EARLIER_CORRECTION_NOTICE = Guard(
+    "no_earlier_correction_notice",
+    "No correction notice was sent before: one notice lists everything missing.",
+    _no_earlier_correction_notice,
+)
+AGENCY_OPINION_NOT_RECORDED = Guard(
+    "agency_opinion_not_recorded",
+    "The actor's agency (MIIT, CAC or MPS) has not yet recorded its opinion.",
+    _agency_opinion_not_recorded,
+)
+SECURITY_ASSESSMENT_NOT_RECORDED = Guard(
+    "security_assessment_not_recorded",
+    "The expert security assessment result has not yet been recorded.",
+    _security_assessment_not_recorded,
+)
+ALL_AGENCIES_CONCUR = Guard(
+    "all_agencies_concur",
+    "MIIT, the CAC and the MPS each recorded concur or concur_with_conditions.",
+    _all_agencies_concur,
+)
+SECURITY_ASSESSMENT_POSITIVE = Guard(
+    "security_assessment_positive",
+    "The expert security assessment result is positive.",
+    _security_assessment_positive,
+)
+APPROVAL_CONDITIONS = all_of(
+    "approval_conditions",
+    "Every agency concurs and the security assessment is positive.",
+    ALL_AGENCIES_CONCUR,
+    SECURITY_ASSESSMENT_POSITIVE,
+)
