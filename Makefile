@@ -17,7 +17,7 @@ $(VENV_STAMP): pyproject.toml
 # Compiled catalogues are build output, never committed.
 messages: $(VENV_STAMP)
 	@for po in $$(find locale src -name '*.po' 2>/dev/null); do \
-	  .venv/bin/pybabel compile -q -i $$po -o $${po%.po}.mo || exit 1; done
+	  .venv/bin/pybabel compile --statistics -i $$po -o $${po%.po}.mo || exit 1; done
 
 run: install
 	.venv/bin/vatspilot run-examples
