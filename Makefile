@@ -6,6 +6,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run test test-sqlite test-postgres lint bench clean messages
 
+# The database suites run on SQLite (the whole suite) and again on PostgreSQL (the tests that touch it).
+DB_TESTS := tests/store tests/services tests/web tests/api tests/e2e
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
 install: $(VENV_STAMP) messages
 
 $(VENV_STAMP): pyproject.toml
@@ -22,8 +26,15 @@ messages: $(VENV_STAMP)
 run: install
 	.venv/bin/vatspilot run-examples
 
-test: install
+test: test-sqlite test-postgres
+
+test-sqlite: install
 	$(PY) -m pytest
+
+# tests/conftest.py stops the run (never skips) when PostgreSQL was asked for and cannot be reached.
+test-postgres: install
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(wildcard $(DB_TESTS))
 
 lint: install
 	.venv/bin/ruff check src tests bench

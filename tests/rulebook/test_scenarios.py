@@ -59,7 +59,7 @@ def test_lifting_the_national_cap_opens_idc_everywhere_from_2026() -> None:
 def test_a_scenario_cannot_remove_an_unknown_rule(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("scenario: bad\nremove: ['cap:nonexistent']\n", encoding="utf-8")
-    with pytest.raises(RulebookError, match="'remove' names unknown id\\(s\\): cap:nonexistent"):
+    with pytest.raises(RulebookError, match=r"'remove' names unknown id\(s\): cap:nonexistent"):
         load_rulebook(scenario=path)
 
 
@@ -73,7 +73,7 @@ def test_a_scenario_that_overlaps_a_rule_fails_like_the_rulebook_would(tmp_path:
         " name: {en: a, zh: b}, licence_area: {en: a, zh: b}}\n",
         encoding="utf-8",
     )
-    with pytest.raises(RulebookError, match="regions.yaml: entry ftz: periods overlap"):
+    with pytest.raises(RulebookError, match=r"regions\.yaml: entry ftz: periods overlap"):
         load_rulebook(scenario=path)
 
 

@@ -34,7 +34,7 @@ class LazyGroup(click.Group):
             module = importlib.import_module(module_name)
         except ModuleNotFoundError:
             return None
-        command: click.Command = getattr(module, attr)
+        command: click.Command | None = getattr(module, attr, None)
         return command
 
 

@@ -12,9 +12,7 @@ from vatspilot.domain.applications import UnknownCalendarYear
 class FakeCalendar:
     """Weekends off, plus these holidays off and these make-up days on; only `years` are known."""
 
-    def __init__(
-        self, years: frozenset[int], holidays: frozenset[date], makeup_days: frozenset[date]
-    ) -> None:
+    def __init__(self, years: frozenset[int], holidays: frozenset[date], makeup_days: frozenset[date]) -> None:
         self.years = years
         self.holidays = holidays
         self.makeup_days = makeup_days

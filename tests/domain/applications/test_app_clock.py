@@ -45,9 +45,7 @@ def test_settings_reject_nonsense(period: int, due_soon: int) -> None:
 
 
 def test_receipt_alone_does_not_start_the_default_clock(calendar_2025: WorkingDayCalendar) -> None:
-    status = clock_status(
-        _events((RECEIVED, date(2025, 3, 3))), ClockSettings(), calendar_2025, date(2025, 3, 20)
-    )
+    status = clock_status(_events((RECEIVED, date(2025, 3, 3))), ClockSettings(), calendar_2025, date(2025, 3, 20))
     assert (status.started, status.days_used, status.days_left, status.status) == (
         False,
         0,
@@ -57,16 +55,12 @@ def test_receipt_alone_does_not_start_the_default_clock(calendar_2025: WorkingDa
 
 
 def test_the_acceptance_day_itself_does_not_count(calendar_2025: WorkingDayCalendar) -> None:
-    status = clock_status(
-        _events((ACCEPTED, date(2025, 3, 3))), CALENDAR_DAYS, calendar_2025, date(2025, 3, 3)
-    )
+    status = clock_status(_events((ACCEPTED, date(2025, 3, 3))), CALENDAR_DAYS, calendar_2025, date(2025, 3, 3))
     assert (status.started, status.days_used, status.due_date) == (True, 0, date(2025, 5, 2))
 
 
 def test_calendar_days_count_every_day_after_acceptance(calendar_2025: WorkingDayCalendar) -> None:
-    status = clock_status(
-        _events((ACCEPTED, date(2025, 3, 3))), CALENDAR_DAYS, calendar_2025, date(2025, 3, 13)
-    )
+    status = clock_status(_events((ACCEPTED, date(2025, 3, 3))), CALENDAR_DAYS, calendar_2025, date(2025, 3, 13))
     assert (status.days_used, status.days_left, status.status) == (10, 50, DeadlineStatus.ON_TRACK)
 
 
@@ -86,9 +80,7 @@ def test_working_days_skip_the_holiday_and_count_make_up_days(calendar_2025: Wor
 def test_the_working_day_due_date_is_projected_over_weekends(calendar_2025: WorkingDayCalendar) -> None:
     # 54 working days after Sun 12 Oct: ten weeks to Fri 19 Dec, then Mon 22 to Thu 25 Dec.
     events = _events((ACCEPTED, date(2025, 9, 26)))
-    assert clock_status(events, ClockSettings(), calendar_2025, date(2025, 10, 12)).due_date == date(
-        2025, 12, 25
-    )
+    assert clock_status(events, ClockSettings(), calendar_2025, date(2025, 10, 12)).due_date == date(2025, 12, 25)
 
 
 def test_an_open_supplement_pauses_the_clock(calendar_2025: WorkingDayCalendar) -> None:

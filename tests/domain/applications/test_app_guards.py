@@ -32,9 +32,7 @@ def _refusal(state: State, action: Action, role: Role, facts: ApplicationFacts) 
     ("state", "action", "role"),
     [(State.DRAFT, Action.SUBMIT, Role.APPLICANT), (State.SUBMITTED, Action.ACCEPT, Role.LOCAL_OFFICER)],
 )
-def test_incomplete_documents_block_submission_and_acceptance(
-    state: State, action: Action, role: Role
-) -> None:
+def test_incomplete_documents_block_submission_and_acceptance(state: State, action: Action, role: Role) -> None:
     refused = _refusal(state, action, role, ApplicationFacts(determination_eligible=True))
     assert refused.code == "guard-failed:documents_complete"
     assert refused.params["guard"] == "documents_complete"
@@ -44,9 +42,7 @@ def test_incomplete_documents_block_submission_and_acceptance(
     ("state", "action", "role"),
     [(State.DRAFT, Action.SUBMIT, Role.APPLICANT), (State.SUBMITTED, Action.ACCEPT, Role.LOCAL_OFFICER)],
 )
-def test_an_ineligible_determination_blocks_submission_and_acceptance(
-    state: State, action: Action, role: Role
-) -> None:
+def test_an_ineligible_determination_blocks_submission_and_acceptance(state: State, action: Action, role: Role) -> None:
     refused = _refusal(state, action, role, ApplicationFacts(required_documents_complete=True))
     assert refused.code == "guard-failed:determination_eligible"
 
@@ -80,9 +76,7 @@ def test_another_agency_may_still_record_its_opinion() -> None:
 
 def test_the_security_assessment_is_recorded_once() -> None:
     facts = ApplicationFacts(security_assessment=SecurityAssessment.NEGATIVE)
-    refused = _refusal(
-        State.MINISTERIAL_REVIEW, Action.RECORD_SECURITY_ASSESSMENT, Role.SECURITY_EXPERT, facts
-    )
+    refused = _refusal(State.MINISTERIAL_REVIEW, Action.RECORD_SECURITY_ASSESSMENT, Role.SECURITY_EXPERT, facts)
     assert refused.code == "guard-failed:security_assessment_not_recorded"
 
 
@@ -125,9 +119,7 @@ def test_concurrence_with_conditions_counts_as_concurrence() -> None:
         opinions={**ALL_CONCUR, Agency.MPS: Opinion.CONCUR_WITH_CONDITIONS},
         security_assessment=SecurityAssessment.POSITIVE,
     )
-    assert (
-        decide(State.MINISTERIAL_REVIEW, Action.APPROVE, Role.MIIT_REVIEWER, facts).target is State.APPROVED
-    )
+    assert decide(State.MINISTERIAL_REVIEW, Action.APPROVE, Role.MIIT_REVIEWER, facts).target is State.APPROVED
 
 
 @given(

@@ -39,9 +39,7 @@ def _passing_facts(row: Transition) -> ApplicationFacts:
 ALLOWED = [(row, role) for row in TRANSITIONS for role in row.roles]
 
 
-@pytest.mark.parametrize(
-    ("row", "role"), ALLOWED, ids=[f"{r.source}-{r.action}-{role}" for r, role in ALLOWED]
-)
+@pytest.mark.parametrize(("row", "role"), ALLOWED, ids=[f"{r.source}-{r.action}-{role}" for r, role in ALLOWED])
 def test_every_row_is_allowed_for_each_of_its_roles(row: Transition, role: Role) -> None:
     assert decide(row.source, row.action, role, _passing_facts(row)) == row
 
@@ -62,12 +60,8 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("state", "action", "role", "code"), REFUSED, ids=[f"{s}-{a}-{r}" for s, a, r, _ in REFUSED]
-)
-def test_every_combination_outside_the_table_is_refused(
-    state: State, action: Action, role: Role, code: str
-) -> None:
+@pytest.mark.parametrize(("state", "action", "role", "code"), REFUSED, ids=[f"{s}-{a}-{r}" for s, a, r, _ in REFUSED])
+def test_every_combination_outside_the_table_is_refused(state: State, action: Action, role: Role, code: str) -> None:
     with pytest.raises(TransitionRefused) as refused:
         decide(state, action, role, APPROVABLE)
     assert refused.value.code == code

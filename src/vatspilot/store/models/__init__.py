@@ -1,0 +1,48 @@
+"""The platform's tables, one module per subject."""
+
+from vatspilot.store.models.applications import DRAFT, Application, StaleApplication
+from vatspilot.store.models.audit_chain import GENESIS_HASH, AuditEntry, ChainHead
+from vatspilot.store.models.decisions import Decision, Outcome
+from vatspilot.store.models.documents import Document, DocumentKind, DocumentVersion
+from vatspilot.store.models.immutable import ImmutableRecord
+from vatspilot.store.models.jurisdictions import Jurisdiction
+from vatspilot.store.models.notifications import Notification
+from vatspilot.store.models.organisations import Membership, Organisation
+from vatspilot.store.models.reviews import (
+    Agency,
+    AssessmentResult,
+    Opinion,
+    OpinionKind,
+    SecurityAssessment,
+    SupplementRequest,
+    SupplementStage,
+)
+from vatspilot.store.models.staff import Role, StaffRole
+
+__all__ = [
+    "DRAFT",
+    "GENESIS_HASH",
+    "Agency",
+    "Application",
+    "AssessmentResult",
+    "AuditEntry",
+    "ChainHead",
+    "Decision",
+    "Document",
+    "DocumentKind",
+    "DocumentVersion",
+    "ImmutableRecord",
+    "Jurisdiction",
+    "Membership",
+    "Notification",
+    "Opinion",
+    "OpinionKind",
+    "Organisation",
+    "Outcome",
+    "Role",
+    "SecurityAssessment",
+    "StaffRole",
+    "StaleApplication",
+    "SupplementRequest",
+    "SupplementStage",
+]

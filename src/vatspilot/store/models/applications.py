@@ -1,0 +1,109 @@
+"""An application for a value-added telecommunications business licence under the pilot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vatspilot.store.models.jurisdictions import Jurisdiction
+from vatspilot.store.models.organisations import Organisation
+from vatspilot.store.validators import province_code
+
+# The one status the store itself needs to know: a draft is the applicant's private workspace. The
+# other statuses and the moves between them belong to the lifecycle's transition table.
+DRAFT = "draft"
+
+PROFILE_SCHEMA = "vatspilot/profile/v1"
+
+
+class StaleApplication(Exception):
+    """Someone else saved the application since it was read; reload it and try again."""
+
+
+class Application(models.Model):
+    """One application and its dossier.
+
+    The dossier follows the shapes of contract vatspilot/profile/v1: ``ownership`` is the list of direct
+    shareholders (each {name, jurisdiction, percent, shareholders?}, looked through recursively),
+    ``services`` the list of {code, scope?, content?}, ``service_area`` {kind, provinces?}. The
+    enterprise's own facts (name, USCC, place of registration, capital) live on the organisation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("organisation")
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("jurisdiction"),
+        help_text=_("The province of the organisation's place of registration."),
+    )
+    status = models.CharField(_("status"), max_length=40, default=DRAFT, db_index=True)
+    # Optimistic locking: every write through save_if_unchanged() checks and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    ownership = models.JSONField(_("ownership"), default=list, blank=True)
+    services = models.JSONField(_("services"), default=list, blank=True)
+    service_area = models.JSONField(_("service area"), default=dict, blank=True)
+    dishonest_list = models.BooleanField(
+        _("on the telecom business dishonest list"),
+        default=False,
+        help_text=_("The enterprise, a main investor or a main manager is on the dishonest list."),
+    )
+
+    determination = models.JSONField(_("latest eligibility determination"), null=True, blank=True)
+    rulebook_version = models.CharField(_("rulebook version"), max_length=64, blank=True)
+
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.organisation.name} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.jurisdiction_id is None:
+            self.jurisdiction = Jurisdiction.objects.get(code=province_code(self.organisation.division_code))
+        super().save(*args, **kwargs)
+
+    def save_if_unchanged(self, *, update_fields: list[str]) -> None:
+        """Write ``update_fields`` only if the row still has the version this object was read with.
+
+        Bumps ``version``; raises StaleApplication (and changes nothing) when another writer won.
+        """
+        expected = self.version
+        now = timezone.now()
+        values = {
+            self._meta.get_field(name).attname: getattr(self, self._meta.get_field(name).attname)
+            for name in update_fields
+        }
+        values.update(version=expected + 1, updated_at=now)
+        if type(self).objects.filter(pk=self.pk, version=expected).update(**values) != 1:
+            raise StaleApplication(f"application {self.pk} changed since version {expected}")
+        self.version = expected + 1
+        self.updated_at = now
+
+    def as_profile(self) -> dict[str, Any]:
+        """The dossier as a vatspilot/profile/v1 document, for the eligibility engine."""
+        organisation = self.organisation
+        return {
+            "schema": PROFILE_SCHEMA,
+            "name": organisation.name,
+            "uscc": organisation.uscc,
+            "registration": {"division_code": organisation.division_code, "zones": list(organisation.zones)},
+            "registered_capital_cny": float(organisation.registered_capital_cny),
+            "shareholders": self.ownership,
+            "services": self.services,
+            "service_area": self.service_area,
+            "dishonest_list": self.dishonest_list,
+        }

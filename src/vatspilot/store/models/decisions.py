@@ -1,0 +1,44 @@
+"""The administrative licensing decision on an application, kept exactly as it was made."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vatspilot.store.models.applications import Application
+from vatspilot.store.models.immutable import ImmutableModel
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class Decision(ImmutableModel):
+    """The decision, with the determination and rulebook version it relied on, so that it can be
+    reproduced and reviewed. Never updated or deleted: a decision is revoked by a new act, not by
+    editing this one."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="decision", verbose_name=_("application")
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    legal_basis = models.TextField(_("legal basis"))
+    reasons = models.TextField(_("reasons"))
+    licence_area = models.CharField(_("licensed area"), max_length=200, blank=True)
+    licence_services = models.JSONField(_("licensed services"), default=list, blank=True)
+    determination = models.JSONField(_("determination relied on"))
+    rulebook_version = models.CharField(_("rulebook version"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} (application #{self.application_id})"

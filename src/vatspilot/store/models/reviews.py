@@ -1,0 +1,120 @@
+"""What reviewers record about an application: agency opinions, the security assessment, and the
+supplement (correction) requests sent to the applicant."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vatspilot.store.models.applications import Application
+
+
+class Agency(models.TextChoices):
+    """The agencies of the ministerial review: MIIT, with the opinions of the CAC and the MPS."""
+
+    MIIT = "miit", _("Ministry of Industry and Information Technology (MIIT)")
+    CAC = "cac", _("Cyberspace Administration of China (CAC)")
+    MPS = "mps", _("Ministry of Public Security (MPS)")
+
+
+class OpinionKind(models.TextChoices):
+    CONCUR = "concur", _("Concur")
+    CONCUR_WITH_CONDITIONS = "concur_with_conditions", _("Concur with conditions")
+    OBJECT = "object", _("Object")
+
+
+class Opinion(models.Model):
+    """One agency's opinion on one application; each agency gives at most one."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("application")
+    )
+    agency = models.CharField(_("agency"), max_length=8, choices=Agency.choices)
+    opinion = models.CharField(_("opinion"), max_length=32, choices=OpinionKind.choices)
+    conditions = models.TextField(_("conditions"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("given by")
+    )
+    given_at = models.DateTimeField(_("given at"))
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        ordering = ["application", "agency"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "agency"], name="store_opinion_one_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_agency_display()}: {self.get_opinion_display()}"
+
+
+class AssessmentResult(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
+
+
+class SecurityAssessment(models.Model):
+    """The result of the security assessment required for services on the pilot route."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="security_assessments",
+        verbose_name=_("application"),
+    )
+    result = models.CharField(_("result"), max_length=16, choices=AssessmentResult.choices)
+    findings = models.TextField(_("findings"), blank=True)
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("expert")
+    )
+    assessed_at = models.DateTimeField(_("assessed at"))
+
+    class Meta:
+        verbose_name = _("security assessment")
+        verbose_name_plural = _("security assessments")
+        ordering = ["application", "assessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_result_display()} (application #{self.application_id})"
+
+
+class SupplementStage(models.TextChoices):
+    FORMAL = "formal", _("Formal review")
+    MINISTERIAL = "ministerial", _("Ministerial review")
+
+
+class SupplementRequest(models.Model):
+    """A request to the applicant to correct or complete the dossier; open until closed_at is set."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="supplement_requests",
+        verbose_name=_("application"),
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=SupplementStage.choices)
+    items = models.JSONField(_("items requested"), default=list)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        ordering = ["application", "opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} supplement (application #{self.application_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

@@ -1,0 +1,41 @@
+"""What each user may do: roles, and for local officers the provinces they cover."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vatspilot.store.models.jurisdictions import Jurisdiction
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    LOCAL_OFFICER = "local_officer", _("Local communications administration officer")
+    MIIT_REVIEWER = "miit_reviewer", _("MIIT reviewer")
+    CAC_REVIEWER = "cac_reviewer", _("CAC reviewer")
+    MPS_REVIEWER = "mps_reviewer", _("MPS reviewer")
+    SECURITY_EXPERT = "security_expert", _("Security assessment expert")
+    INSPECTOR = "inspector", _("Inspector")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class StaffRole(models.Model):
+    """One role held by one user. A local officer's role names one or more jurisdictions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    jurisdictions = models.ManyToManyField(
+        Jurisdiction, blank=True, related_name="staff_roles", verbose_name=_("jurisdictions")
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="store_staffrole_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()}"

@@ -1,0 +1,197 @@
+"""Who sees what: every role, each allowed and refused case, and refusals that look like absence."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from vatspilot.store.access import (
+    NotFound,
+    access_application,
+    access_document,
+    access_document_version,
+    access_organisation,
+    visible_applications,
+)
+from vatspilot.store.models import Document, DocumentVersion, Membership, Organisation, Role
+
+pytestmark = pytest.mark.django_db
+
+NATIONAL = [
+    Role.MIIT_REVIEWER,
+    Role.CAC_REVIEWER,
+    Role.MPS_REVIEWER,
+    Role.SECURITY_EXPERT,
+    Role.INSPECTOR,
+    Role.ADMINISTRATOR,
+]
+
+
+@pytest.fixture
+def world(make_user, make_organisation, make_application):
+    """Two organisations, Shanghai and Beijing, each with a draft and a submitted application."""
+    shanghai = make_organisation()
+    beijing = make_organisation(uscc="91110105MA01ABCD13", division_code="110105", name="北京示例")
+    drafts_only = Organisation.objects.create(
+        name="Drafts Only",
+        uscc="91440300MA5FXY123H",
+        division_code="440305",
+        registered_capital_cny=Decimal("1"),
+    )
+    apps = {
+        "sh_draft": make_application(shanghai),
+        "sh_submitted": make_application(shanghai, status="submitted"),
+        "bj_draft": make_application(beijing),
+        "bj_approved": make_application(beijing, status="approved"),
+        "gd_draft": make_application(drafts_only),
+    }
+    users = {
+        "sh_member": make_user("sh_member", Role.APPLICANT),
+        "bj_member": make_user("bj_member", Role.APPLICANT),
+        "sh_officer": make_user("sh_officer", Role.LOCAL_OFFICER, jurisdictions=["310000"]),
+        "two_province_officer": make_user(
+            "two_province_officer", Role.LOCAL_OFFICER, jurisdictions=["310000", "110000"]
+        ),
+        "gd_officer": make_user("gd_officer", Role.LOCAL_OFFICER, jurisdictions=["440000"]),
+        "no_role": make_user("no_role"),
+        **{role.value: make_user(role.value, role) for role in NATIONAL},
+    }
+    Membership.objects.create(user=users["sh_member"], organisation=shanghai)
+    Membership.objects.create(user=users["bj_member"], organisation=beijing)
+    inactive = make_user("inactive", Role.MIIT_REVIEWER)
+    inactive.is_active = False
+    inactive.save()
+    users["inactive"] = inactive
+    users["anonymous"] = AnonymousUser()
+    return {"apps": apps, "users": users, "orgs": {"sh": shanghai, "bj": beijing, "gd": drafts_only}}
+
+
+SUBMITTED = {"sh_submitted", "bj_approved"}
+EXPECTED_APPLICATIONS = {
+    "sh_member": {"sh_draft", "sh_submitted"},
+    "bj_member": {"bj_draft", "bj_approved"},
+    "sh_officer": {"sh_submitted"},
+    "two_province_officer": SUBMITTED,
+    "gd_officer": set(),  # its only application is a draft
+    "no_role": set(),
+    "inactive": set(),
+    "anonymous": set(),
+    **{role.value: SUBMITTED for role in NATIONAL},
+}
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED_APPLICATIONS))
+def test_visible_applications_for_each_actor(world, who):
+    names = {app.pk: name for name, app in world["apps"].items()}
+
+    visible = {names[pk] for pk in visible_applications(world["users"][who]).values_list("pk", flat=True)}
+
+    assert visible == EXPECTED_APPLICATIONS[who]
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED_APPLICATIONS))
+def test_access_application_returns_what_is_visible_and_refuses_the_rest(world, who):
+    actor = world["users"][who]
+    for name, application in world["apps"].items():
+        if name in EXPECTED_APPLICATIONS[who]:
+            assert access_application(actor, application.pk) == application
+        else:
+            with pytest.raises(NotFound):
+                access_application(actor, application.pk)
+
+
+def refusal(call, *args) -> tuple[type, tuple, str]:
+    with pytest.raises(NotFound) as error:
+        call(*args)
+    return type(error.value), error.value.args, str(error.value)
+
+
+def test_a_refused_application_looks_exactly_like_a_missing_one(world):
+    officer = world["users"]["sh_officer"]
+    missing_id = max(app.pk for app in world["apps"].values()) + 1000
+
+    assert (
+        refusal(access_application, officer, world["apps"]["sh_draft"].pk)
+        == refusal(access_application, officer, missing_id)
+        == (NotFound, ("application not found",), "application not found")
+    )
+
+
+@pytest.mark.parametrize("bad_id", ["abc", None, "1; DROP TABLE x", -1])
+def test_a_malformed_id_is_missing_too(world, bad_id):
+    assert refusal(access_application, world["users"]["sh_member"], bad_id)[2] == "application not found"
+
+
+def test_access_application_takes_two_queries(world, django_assert_num_queries):
+    officer = world["users"]["sh_officer"]
+    with django_assert_num_queries(2):  # the actor's roles, then the application with its relations
+        application = access_application(officer, world["apps"]["sh_submitted"].pk)
+        assert application.organisation.name and application.jurisdiction.code == "310000"
+
+
+@pytest.fixture
+def documents(world, django_user_model):
+    uploader = world["users"]["sh_member"]
+    result = {}
+    for name in ("sh_draft", "sh_submitted"):
+        document = Document.objects.create(application=world["apps"][name], kind="business-plan")
+        version = DocumentVersion.objects.create(
+            document=document,
+            number=1,
+            file="documents/x.pdf",
+            sha256="0" * 64,
+            size=1,
+            content_type="application/pdf",
+            original_name="plan.pdf",
+            sanitised_name="plan.pdf",
+            uploaded_by=uploader,
+            uploaded_at=world["apps"][name].created_at,
+        )
+        result[name] = (document, version)
+    return result
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED_APPLICATIONS))
+def test_documents_are_seen_by_whoever_sees_their_application(world, documents, who):
+    actor = world["users"][who]
+    for name, (document, version) in documents.items():
+        if name in EXPECTED_APPLICATIONS[who]:
+            assert access_document(actor, document.pk) == document
+            assert access_document_version(actor, version.pk) == version
+        else:
+            assert refusal(access_document, actor, document.pk)[2] == "document not found"
+            assert refusal(access_document_version, actor, version.pk)[2] == "document version not found"
+
+
+def test_a_refused_document_looks_exactly_like_a_missing_one(world, documents):
+    document, _version = documents["sh_draft"]
+
+    assert refusal(access_document, world["users"]["miit_reviewer"], document.pk) == refusal(
+        access_document, world["users"]["miit_reviewer"], document.pk + 1000
+    )
+
+
+EXPECTED_ORGANISATIONS = {
+    "sh_member": {"sh"},
+    "bj_member": {"bj"},
+    "sh_officer": {"sh"},
+    "two_province_officer": {"sh", "bj"},
+    "gd_officer": set(),
+    "no_role": set(),
+    "inactive": set(),
+    "anonymous": set(),
+    **{role.value: {"sh", "bj"} for role in NATIONAL if role != Role.ADMINISTRATOR},
+    Role.ADMINISTRATOR.value: {"sh", "bj", "gd"},  # manages accounts, so sees every organisation
+}
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED_ORGANISATIONS))
+def test_access_organisation_for_each_actor(world, who):
+    actor = world["users"][who]
+    for name, organisation in world["orgs"].items():
+        if name in EXPECTED_ORGANISATIONS[who]:
+            assert access_organisation(actor, organisation.pk) == organisation
+        else:
+            assert refusal(access_organisation, actor, organisation.pk) == refusal(access_organisation, actor, 10**9)
