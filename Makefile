@@ -44,6 +44,8 @@ lint: install
 
 bench: install
 	$(PY) bench/screening.py
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+	$(PY) bench/review_transitions.py
 
 clean:
 	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "demo": "vatspilot.cli.platform:demo",
     "serve": "vatspilot.cli.platform:serve",
     "audit": "vatspilot.cli.platform:audit",
+    "jobs": "vatspilot.cli.jobs:jobs",
 }
 
 

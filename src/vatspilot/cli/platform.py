@@ -62,3 +62,19 @@ def serve(host: str, port: int) -> None:
     _migrate(1)
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     call_command("runserver", address, use_reloader=False)
+
+
+@click.command()
+def demo() -> None:
+    """Create the demo data set (once) and print the demo accounts and their password."""
+    _setup_django()
+    from vatspilot.cli.options import today
+    from vatspilot.services.demo_data import PASSWORD, accounts, create_demo, demo_exists
+
+    if demo_exists():
+        click.echo("Demo data already present.")
+    else:
+        create_demo(today(), progress=lambda step: click.echo(f"  demo application: {step}"))
+    click.echo(f"Demo accounts (password for all: {PASSWORD}):")
+    for account in accounts():
+        click.echo(f"  {account.username:<22} {account.role:<16} {account.scope}")

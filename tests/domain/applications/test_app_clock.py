@@ -156,13 +156,18 @@ def test_an_unknown_year_in_the_counted_days_is_reported_not_guessed(
     )
 
 
-def test_an_unknown_year_before_the_projected_due_date_is_reported(calendar_2025: WorkingDayCalendar) -> None:
+def test_an_unknown_year_before_the_projected_due_date_hides_only_the_due_date(
+    calendar_2025: WorkingDayCalendar,
+) -> None:
+    # The days up to today are all in 2025 and certain; only the projection runs into 2026.
     events = _events((ACCEPTED, date(2025, 11, 3)))
     status = clock_status(events, ClockSettings(), calendar_2025, date(2025, 11, 10))
-    assert (status.unknown_years, status.days_used, status.status) == (
+    assert (status.unknown_years, status.days_used, status.days_left, status.due_date, status.status) == (
         (2026,),
+        5,
+        55,
         None,
-        DeadlineStatus.UNKNOWN_CALENDAR,
+        DeadlineStatus.ON_TRACK,
     )
 
 

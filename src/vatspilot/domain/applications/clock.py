@@ -169,7 +169,10 @@ def clock_status(
       mode counts every day;
     - a day on which a supplement was open at any time does not count, the day it is answered included;
     - the decision (or withdrawal) day counts if it is a counting day; nothing after it counts;
-    - the due date is the day the period's last day is counted; the day after it is overdue.
+    - the due date is the day the period's last day is counted; the day after it is overdue;
+    - a year the calendar does not know among the days up to today makes the counts unknown (status
+      unknown_calendar); one needed only to project the due date leaves the counts and the status, and
+      the due date is None with the year in `unknown_years`.
     """
     line = _timeline(events, settings.start, today)
     stopped = line.stop is not None
@@ -206,10 +209,13 @@ def clock_status(
                 due = d
         d += _ONE_DAY
 
+    # A year the calendar does not know only beyond today hides the projected due date, not the days
+    # already counted: those are certain, and the status follows from them.
+    beyond_today: set[int] = set()
     if not unknown and due is None and not stopped and not paused:
         due, unknown_year = _project_due(end, settings.period_days - used, settings.unit, calendar)
         if unknown_year is not None:
-            unknown.add(unknown_year)
+            beyond_today.add(unknown_year)
 
     if unknown:
         return ClockStatus(
@@ -239,4 +245,5 @@ def clock_status(
         stopped=stopped,
         due_date=due,
         status=status,
+        unknown_years=tuple(sorted(beyond_today)),
     )

@@ -3,6 +3,7 @@
 from vatspilot.store.models.applications import DRAFT, Application, StaleApplication
 from vatspilot.store.models.audit_chain import GENESIS_HASH, AuditEntry, ChainHead
 from vatspilot.store.models.decisions import Decision, Outcome
+from vatspilot.store.models.events import ApplicationEvent
 from vatspilot.store.models.documents import Document, DocumentKind, DocumentVersion
 from vatspilot.store.models.immutable import ImmutableRecord
 from vatspilot.store.models.jurisdictions import Jurisdiction
@@ -24,6 +25,7 @@ __all__ = [
     "GENESIS_HASH",
     "Agency",
     "Application",
+    "ApplicationEvent",
     "AssessmentResult",
     "AuditEntry",
     "ChainHead",

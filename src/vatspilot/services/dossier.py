@@ -1,0 +1,89 @@
+"""The dossier's eligibility and document checklist: what the applicant must still supply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from vatspilot.domain.shared.text import Lang
+from vatspilot.services.eligibility import determine
+from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    kind: str
+    label: str
+    required: bool
+    present: bool
+    latest_version: DocumentVersion | None
+
+
+def recompute_determination(application: Application, *, on: date, language_code: str = "en") -> dict[str, Any]:
+    """Store the determination for the dossier as it stands; raises InputError for an unusable dossier.
+
+    The stored JSON is the contract's decision document, with the rulebook version it was taken under.
+    """
+    lang: Lang = "zh" if language_code.lower().startswith("zh") else "en"
+    determination = determine(application.as_profile(), on=on, lang=lang)
+    application.determination = determination.to_dict()
+    application.rulebook_version = determination.rulebook
+    return application.determination
+
+
+def required_documents(application: Application) -> list[str]:
+    determination = application.determination or {}
+    return list(determination.get("required_documents") or [])
+
+
+def _current_versions(application: Application) -> dict[str, DocumentVersion]:
+    """The latest version of each document on file, in one query."""
+    latest: dict[str, DocumentVersion] = {}
+    versions = DocumentVersion.objects.filter(document__application=application).select_related("document")
+    for version in versions.order_by("document__kind", "number"):
+        latest[version.document.kind] = version
+    return latest
+
+
+def present_kinds(application: Application) -> set[str]:
+    return set(Document.objects.filter(application=application, versions__isnull=False).values_list("kind", flat=True))
+
+
+def checklist(application: Application) -> list[ChecklistItem]:
+    """Every document kind, required ones first, each with whether a version is on file."""
+    required = required_documents(application)
+    present = _current_versions(application)
+    labels = dict(DocumentKind.choices)
+    kinds = required + [k for k in DocumentKind.values if k not in required]
+    return [
+        ChecklistItem(
+            kind=kind,
+            label=str(labels.get(kind, kind)),
+            required=kind in required,
+            present=kind in present,
+            latest_version=present.get(kind),
+        )
+        for kind in kinds
+        if kind in required or kind in present
+    ]
+
+
+def missing_items(application: Application) -> list[str]:
+    """What stands between the dossier and submission, in words the applicant reads."""
+    determination = application.determination
+    if not determination:
+        return [_("The dossier is incomplete: no eligibility determination could be made yet.")]
+    items = []
+    for service in determination["services"]:
+        if service["outcome"] != "eligible":
+            code = service["code"] + ("/" + service["scope"] if service.get("scope") else "")
+            items.append(_("Service %(code)s is not eligible: change or remove it.") % {"code": code})
+    labels = dict(DocumentKind.choices)
+    present = _current_versions(application)
+    for kind in required_documents(application):
+        if kind not in present:
+            items.append(_("Document missing: %(document)s") % {"document": labels.get(kind, kind)})
+    return items

@@ -1,0 +1,109 @@
+"""Builders for the job tests: a Shanghai application whose review clock started on a given day, the
+officials who hold its file, and a pinned clock so that "created that day" means the day under test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.core import mail
+from django.utils import timezone
+
+from vatspilot.store.models import (
+    Application,
+    ApplicationEvent,
+    Jurisdiction,
+    Membership,
+    Organisation,
+    Role,
+    StaffRole,
+)
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def mailbox(settings):
+    """E-mails go to mail.outbox; tasks run in-process as they are enqueued; English."""
+    settings.EMAIL_BACKEND = LOCMEM
+    settings.TASKS = IMMEDIATE
+    settings.LANGUAGE_CODE = "en"
+    return mail.outbox
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., AbstractUser]:
+    def make(username: str, *roles: str, jurisdictions: tuple[str, ...] = (), email: str | None = None) -> AbstractUser:
+        user: AbstractUser = get_user_model().objects.create_user(
+            username=username, password=None, email=f"{username}@example.cn" if email is None else email
+        )
+        for role in roles:
+            staff_role = StaffRole.objects.create(user=user, role=role)
+            if role == Role.LOCAL_OFFICER:
+                staff_role.jurisdictions.set(Jurisdiction.objects.filter(code__in=jurisdictions))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def people(make_user) -> SimpleNamespace:
+    return SimpleNamespace(
+        member=make_user("member", Role.APPLICANT),
+        sh_officer=make_user("sh_officer", Role.LOCAL_OFFICER, jurisdictions=("310000",)),
+        bj_officer=make_user("bj_officer", Role.LOCAL_OFFICER, jurisdictions=("110000",)),
+        miit=make_user("miit", Role.MIIT_REVIEWER),
+        cac=make_user("cac", Role.CAC_REVIEWER),
+    )
+
+
+@pytest.fixture
+def make_application(people) -> Callable[..., Application]:
+    """An application of a Shanghai organisation in ``status``; with ``accepted_on``, received a week
+    before and accepted that day, so that its review clock started."""
+    organisation = Organisation.objects.create(
+        name="上海示例网络科技有限公司",
+        uscc="91310115MA1FL1234M",
+        division_code="310115",
+        registered_capital_cny=Decimal("10000000.00"),
+    )
+    Membership.objects.create(user=people.member, organisation=organisation)
+
+    def make(status: str, accepted_on: date | None = None) -> Application:
+        application = Application.objects.create(organisation=organisation, status=status)
+        if accepted_on is not None:
+            event(application, "submit", "draft", "submitted", accepted_on - timedelta(days=7))
+            event(application, "accept", "submitted", "preliminary_assessment", accepted_on)
+        return application
+
+    return make
+
+
+def event(application: Application, action: str, from_state: str, to_state: str, on: date) -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        on=on,
+        at=timezone.make_aware(datetime.combine(on, time(10))),
+        actor=get_user_model().objects.get(username="member"),
+        role="applicant",
+    )
+
+
+@pytest.fixture
+def pinned_now(monkeypatch) -> Callable[[date], None]:
+    """Pin "now" (and so every row's created_at) to 09:00 local time on the given day."""
+
+    def pin(day: date) -> None:
+        moment = timezone.make_aware(datetime.combine(day, time(9)))
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return pin

@@ -1,0 +1,58 @@
+"""The demo data set: applications in every state, built through the services, with a sound audit chain."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+
+import pytest
+from django.apps import apps
+
+from vatspilot.domain.applications import State
+from vatspilot.services.clock import clock_for
+from vatspilot.services.demo_data import accounts, create_demo, demo_exists
+from vatspilot.store.audit import verify_chain
+from vatspilot.store.models import Application, Decision, Organisation
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
+    create_demo(TODAY)
+
+
+def test_every_state_of_the_lifecycle_is_in_the_demo(demo: None) -> None:
+    assert set(Application.objects.values_list("status", flat=True)) == {s.value for s in State}
+    assert demo_exists()
+
+
+def test_the_demo_covers_the_four_notice_107_regions(demo: None) -> None:
+    prefixes = {o.division_code[:2] for o in Organisation.objects.all()}
+    assert prefixes == {"11", "31", "46", "44"}
+    assert {d.outcome for d in Decision.objects.all()} == {"approved", "refused"}
+
+
+def test_the_demo_has_an_account_for_every_role(demo: None) -> None:
+    roles = {a.role for a in accounts()}
+    assert roles == {
+        "applicant",
+        "local_officer",
+        "miit_reviewer",
+        "cac_reviewer",
+        "mps_reviewer",
+        "security_expert",
+        "inspector",
+        "administrator",
+    }
+
+
+def test_the_demo_shows_clocks_on_track_due_soon_and_overdue(demo: None) -> None:
+    statuses = {clock_for(a, TODAY).status for a in Application.objects.all()}
+    assert {"on_track", "due_soon", "overdue", "stopped", "not_started"} <= statuses
+
+
+def test_the_demo_audit_chain_verifies(demo: None) -> None:
+    result = verify_chain()
+    assert result.ok and result.count > 150
