@@ -4,13 +4,31 @@ PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean messages
+.PHONY: install run test test-sqlite test-postgres lint bench clean messages system-deps static
 
 # The database suites run on SQLite (the whole suite) and again on PostgreSQL (the tests that touch it).
 DB_TESTS := tests/store tests/services tests/web tests/api tests/e2e
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-install: $(VENV_STAMP) messages
+install: system-deps $(VENV_STAMP) messages static
+
+# Debian packages: Chromium for the browser tests, Chinese fonts for screenshots, gettext for catalogues.
+# Installed only when missing, so a prepared machine skips apt entirely.
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei gettext
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# Front-end libraries come from npm (package-lock.json), copied into git-ignored static folders.
+static: node_modules/.installed
+	@bash scripts/vendor_static.sh
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 $(VENV_STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv .venv
@@ -23,8 +41,11 @@ messages: $(VENV_STAMP)
 	@for po in $$(find locale src -name '*.po' 2>/dev/null); do \
 	  .venv/bin/pybabel compile --statistics -i $$po -o $${po%.po}.mo || exit 1; done
 
+# The platform with demo data on SQLite at http://127.0.0.1:8000 (demo accounts printed at start).
 run: install
-	.venv/bin/vatspilot run-examples
+	.venv/bin/vatspilot migrate -q
+	.venv/bin/vatspilot demo
+	.venv/bin/vatspilot serve --port 8000
 
 test: test-sqlite test-postgres
 
@@ -48,4 +69,4 @@ bench: install
 	$(PY) bench/review_transitions.py
 
 clean:
-	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv var node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -84,8 +84,8 @@ INSTALLED_APPS = [
     "django_tasks",
     # vatspilot
     "vatspilot.store",  # models, migrations, audit chain, access functions, admin
-    # "vatspilot.web",  # server-rendered pages (added by the web app)
-    # "vatspilot.api",  # django-ninja API (added by the API app)
+    "vatspilot.web",  # server-rendered pages
+    "vatspilot.api",  # django-ninja API
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,12 @@
 """The site's URLs. Uploaded documents are deliberately not served from MEDIA_URL (see settings)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from vatspilot.api.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The web pages (vatspilot.web) and the API (vatspilot.api) are included here, e.g.
-    # path("api/", api.urls) and path("", include("vatspilot.web.urls")).
+    path("api/", api.urls),
+    path("", include("vatspilot.web.urls")),
 ]

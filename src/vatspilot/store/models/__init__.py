@@ -3,8 +3,8 @@
 from vatspilot.store.models.applications import DRAFT, Application, StaleApplication
 from vatspilot.store.models.audit_chain import GENESIS_HASH, AuditEntry, ChainHead
 from vatspilot.store.models.decisions import Decision, Outcome
-from vatspilot.store.models.events import ApplicationEvent
 from vatspilot.store.models.documents import Document, DocumentKind, DocumentVersion
+from vatspilot.store.models.events import ApplicationEvent
 from vatspilot.store.models.immutable import ImmutableRecord
 from vatspilot.store.models.jurisdictions import Jurisdiction
 from vatspilot.store.models.notifications import Notification

@@ -1,0 +1,220 @@
+"""The pages' forms: the dossier, uploads, and one form per lifecycle action.
+
+Forms check only what a person can fix in the form (a field left empty, JSON that does not parse);
+whether the dossier is valid and whether an action is allowed are for the services to say.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vatspilot.domain.applications import Action
+from vatspilot.store.models import AssessmentResult, DocumentKind, Jurisdiction, OpinionKind, Organisation
+from vatspilot.web import vocabulary
+
+_BLANK = [("", "---------")]
+
+
+class NewApplicationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation"), empty_label=None
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        if len(organisations) == 1:
+            field.widget = forms.HiddenInput()
+            field.initial = organisations[0].pk
+
+
+class DossierForm(forms.Form):
+    """The dossier's facts other than the services (those are a formset, see ServiceForm)."""
+
+    ownership = forms.CharField(
+        label=_("Ownership (direct shareholders, as JSON)"),
+        widget=forms.Textarea(attrs={"rows": 14, "class": "code", "spellcheck": "false"}),
+        help_text=_(
+            'A list of shareholders, each {"name", "jurisdiction" (ISO country code; CN for the '
+            'mainland), "percent"}; a CN holder may list its own "shareholders" to be looked '
+            "through. Percentages at each level add up to 100."
+        ),
+    )
+    service_area_kind = forms.ChoiceField(
+        label=_("Service area"),
+        choices=list(vocabulary.SERVICE_AREA_KINDS.items()),
+        widget=forms.RadioSelect,
+    )
+    provinces = forms.MultipleChoiceField(
+        label=_("Provinces served (cross-regional only)"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    dishonest_list = forms.BooleanField(
+        label=_("The enterprise, a main investor or a main manager is on the telecom business dishonest list"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provinces"].choices = [(j.code, j.name) for j in Jurisdiction.objects.order_by("code")]
+
+    def clean_ownership(self) -> list[Any]:
+        raw = self.cleaned_data["ownership"]
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("This is not valid JSON (line %(line)s, column %(column)s): %(problem)s."),
+                params={"line": error.lineno, "column": error.colno, "problem": error.msg},
+                code="json",
+            ) from None
+        if not isinstance(value, list):
+            raise forms.ValidationError(_("Give a list of shareholders: [ {...}, {...} ]."), code="not_a_list")
+        return value
+
+    def service_area(self) -> dict[str, Any]:
+        area: dict[str, Any] = {"kind": self.cleaned_data["service_area_kind"]}
+        if area["kind"] == "cross-regional" and self.cleaned_data["provinces"]:
+            area["provinces"] = list(self.cleaned_data["provinces"])
+        return area
+
+    @staticmethod
+    def initial_for(application: Any) -> dict[str, Any]:
+        area = application.service_area or {}
+        return {
+            "ownership": json.dumps(application.ownership or [], ensure_ascii=False, indent=2),
+            "service_area_kind": area.get("kind", "provincial"),
+            "provinces": area.get("provinces", []),
+            "dishonest_list": application.dishonest_list,
+        }
+
+
+class ServiceForm(forms.Form):
+    """One requested service; a row left without a code is ignored."""
+
+    code = forms.ChoiceField(label=_("Service"), required=False)
+    scope = forms.ChoiceField(label=_("Scope"), required=False)
+    content = forms.MultipleChoiceField(
+        label=_("Content carried"),
+        required=False,
+        choices=list(vocabulary.CONTENT.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = _BLANK + [
+            (code, f"{code} {name}") for code, name in vocabulary.SERVICE_CODES.items()
+        ]
+        self.fields["scope"].choices = _BLANK + list(vocabulary.SCOPES.items())
+
+    def service(self) -> dict[str, Any] | None:
+        code = self.cleaned_data.get("code")
+        if not code:
+            return None
+        service: dict[str, Any] = {"code": code}
+        if self.cleaned_data.get("scope"):
+            service["scope"] = self.cleaned_data["scope"]
+        if self.cleaned_data.get("content"):
+            service["content"] = list(self.cleaned_data["content"])
+        return service
+
+
+ServiceFormSet = forms.formset_factory(ServiceForm, extra=2, max_num=20, absolute_max=40)
+
+
+def service_initial(application: Any) -> list[dict[str, Any]]:
+    return [
+        {"code": s.get("code", ""), "scope": s.get("scope", ""), "content": s.get("content", [])}
+        for s in application.services or []
+    ]
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("File (PDF, PNG, JPEG, Word or Excel)"))
+
+
+# --- Lifecycle actions -------------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """An action's fields, plus the version of the application the user was looking at: the service
+    refuses the action (Conflict) when someone else changed the application since."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def perform_fields(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
+
+
+def _text(label: Any, *, rows: int = 4, required: bool = True, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class SupplementRequestForm(ActionForm):
+    items = _text(
+        _("Items to supply or correct"),
+        rows=5,
+        help_text=_("One item per line. The applicant receives one notice listing them all."),
+    )
+
+    def clean_items(self) -> list[str]:
+        items = [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+        if not items:
+            raise forms.ValidationError(_("List at least one item."), code="no_items")
+        return items
+
+
+class RefuseForm(ActionForm):
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500)
+    reasons = _text(_("Reasons"), rows=5)
+
+
+class FindingsForm(ActionForm):
+    findings = _text(_("Findings"), rows=5)
+
+
+class OpinionForm(ActionForm):
+    opinion = forms.ChoiceField(label=_("Opinion"), choices=OpinionKind.choices, widget=forms.RadioSelect)
+    conditions = _text(_("Conditions"), rows=3, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("opinion") == OpinionKind.CONCUR_WITH_CONDITIONS and not cleaned.get("conditions"):
+            self.add_error("conditions", _("State the conditions of the concurrence."))
+        return cleaned
+
+
+class SecurityAssessmentForm(ActionForm):
+    result = forms.ChoiceField(label=_("Result"), choices=AssessmentResult.choices, widget=forms.RadioSelect)
+    findings = _text(_("Findings"), rows=5, required=False)
+
+
+class ApproveForm(ActionForm):
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500)
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    Action.REQUEST_SUPPLEMENT: SupplementRequestForm,
+    Action.REFUSE: RefuseForm,
+    Action.COMPLETE_PRELIMINARY_ASSESSMENT: FindingsForm,
+    Action.COMPLETE_ONSITE_VERIFICATION: FindingsForm,
+    Action.RECORD_OPINION: OpinionForm,
+    Action.RECORD_SECURITY_ASSESSMENT: SecurityAssessmentForm,
+    Action.APPROVE: ApproveForm,
+}
+
+
+def action_form(action: Action, *, version: int | None = None, data: Any = None) -> ActionForm:
+    """The form for ``action``, its fields prefixed with the action's code (several forms share a page)."""
+    form_class = ACTION_FORMS.get(action, ActionForm)
+    return form_class(data=data, prefix=action.value, initial={"expected_version": version})

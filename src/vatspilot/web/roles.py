@@ -1,0 +1,51 @@
+"""Which kind of work a signed-in user has: applicant (member of an organisation), official (a
+reviewing role), or both. Only decides which pages to offer; what a user may see or do is decided by
+the access functions and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
+from vatspilot.store.models import Membership, Organisation, Role, StaffRole
+
+OFFICIAL_ROLES = frozenset(
+    {
+        Role.LOCAL_OFFICER,
+        Role.MIIT_REVIEWER,
+        Role.CAC_REVIEWER,
+        Role.MPS_REVIEWER,
+        Role.SECURITY_EXPERT,
+        Role.INSPECTOR,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Workload:
+    roles: frozenset[str]
+    organisations: tuple[Organisation, ...]
+
+    @property
+    def is_applicant(self) -> bool:
+        return bool(self.organisations)
+
+    @property
+    def is_official(self) -> bool:
+        return bool(self.roles & OFFICIAL_ROLES)
+
+    @property
+    def is_administrator(self) -> bool:
+        return Role.ADMINISTRATOR in self.roles
+
+
+def workload_of(user: AbstractBaseUser | AnonymousUser) -> Workload:
+    if not user.is_authenticated:
+        return Workload(roles=frozenset(), organisations=())
+    roles = frozenset(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    organisations = tuple(
+        Organisation.objects.filter(pk__in=Membership.objects.filter(user=user).values("organisation"))
+    )
+    return Workload(roles=roles, organisations=organisations)

@@ -1,0 +1,72 @@
+"""Uploading a dossier document, and downloading one. Files are only ever served here, after the
+access check: MEDIA_URL is not routed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from vatspilot.services.documents import UploadRejected, add_document_version
+from vatspilot.store.access import NotFound, access_application, access_document_version
+from vatspilot.web.application_page import DOSSIER_EDITABLE, is_member
+from vatspilot.web.forms import UploadForm
+from vatspilot.web.vocabulary import label
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access_application(request.user, application_id)
+    if not is_member(request.user, application):
+        raise PermissionDenied(_("Only the applicant's members upload its documents."))
+    back = redirect("web:dossier", application_id=application.pk)
+    if application.status not in DOSSIER_EDITABLE:
+        messages.error(
+            request,
+            _("The dossier cannot be changed while the application is %(state)s.")
+            % {"state": label("state", application.status)},
+        )
+        return back
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back
+    kind = form.cleaned_data["kind"]
+    try:
+        version = add_document_version(
+            actor=request.user, application=application, kind=kind, uploaded_file=form.cleaned_data["file"]
+        )
+    except UploadRejected as rejection:
+        messages.error(
+            request,
+            _("%(document)s: %(problem)s") % {"document": label("document", kind), "problem": rejection.message},
+        )
+        return back
+    messages.success(
+        request,
+        _("%(document)s: version %(number)s uploaded (%(name)s).")
+        % {"document": label("document", kind), "number": version.number, "name": version.sanitised_name},
+    )
+    return back
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, version_id: int) -> FileResponse:
+    version = access_document_version(request.user, version_id)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound("document version not found") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=version.sanitised_name, content_type=version.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,112 @@
+"""The applicant's dossier page: ownership, services and service area; the determination they give;
+the document checklist with uploads; and submitting (or answering a supplement request)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vatspilot.domain.applications import Action, State
+from vatspilot.services.applications import ActionRefused, update_dossier
+from vatspilot.store.access import access_application
+from vatspilot.store.models import Application
+from vatspilot.web.application_page import (
+    APPLICANT_DOSSIER_ACTIONS,
+    DOSSIER_EDITABLE,
+    application_context,
+    is_member,
+)
+from vatspilot.web.forms import DossierForm, ServiceFormSet, UploadForm, action_form, service_initial
+
+# Where an error the services report by JSON pointer (contract vatspilot/profile/v1) is shown.
+_FIELD_OF_POINTER = {
+    "/shareholders": "ownership",
+    "/service_area": "service_area_kind",
+    "/dishonest_list": "dishonest_list",
+}
+
+
+@login_required
+def dossier(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access_application(request.user, application_id)
+    if not is_member(request.user, application):
+        # Officials see the application page; the dossier page is the applicant's workspace.
+        return redirect("web:application", application_id=application.pk)
+    editable = application.status in DOSSIER_EDITABLE
+    form = DossierForm(initial=DossierForm.initial_for(application))
+    services = ServiceFormSet(initial=service_initial(application), prefix="services")
+    services_error = None
+    if request.method == "POST" and editable:
+        form = DossierForm(request.POST)
+        services = ServiceFormSet(request.POST, prefix="services")
+        if form.is_valid() and services.is_valid():
+            try:
+                update_dossier(
+                    actor=request.user,
+                    application=application,
+                    ownership=form.cleaned_data["ownership"],
+                    services=[s for s in (f.service() for f in services.forms) if s is not None],
+                    service_area=form.service_area(),
+                    dishonest_list=form.cleaned_data["dishonest_list"],
+                    on=timezone.localdate(),
+                )
+            except ActionRefused as refusal:
+                services_error = _show_refusal(form, refusal.message)
+            else:
+                messages.success(request, _("Dossier saved; the eligibility determination was recomputed."))
+                return redirect("web:dossier", application_id=application.pk)
+        status = 422
+    else:
+        status = 200
+    context = _dossier_context(request, application, form=form, services=services, services_error=services_error)
+    return render(request, "web/applications/dossier.html", context, status=status)
+
+
+def _show_refusal(form: DossierForm, message: str) -> str | None:
+    """Attach the services' message to the field its pointer names; a services error is returned for
+    the services table."""
+    if message.startswith("/services"):
+        return message
+    for prefix, field in _FIELD_OF_POINTER.items():
+        if message.startswith(prefix):
+            form.add_error(field, message)
+            return None
+    form.add_error(None, message)
+    return None
+
+
+def _dossier_context(
+    request: HttpRequest,
+    application: Application,
+    *,
+    form: DossierForm,
+    services: Any,
+    services_error: str | None,
+) -> dict[str, Any]:
+    context = application_context(request.user, application, timezone.localdate())
+    open_actions = {action for action, _form in context["action_forms"]}
+    context.update(
+        form=form,
+        services_formset=services,
+        services_error=services_error,
+        upload_form=UploadForm(),
+        editable=application.status in DOSSIER_EDITABLE,
+        # The submit button shows (disabled, with what is missing) even while submitting is refused.
+        submit_form=action_form(Action.SUBMIT, version=application.version)
+        if application.status == State.DRAFT
+        else None,
+        can_submit=Action.SUBMIT in open_actions,
+        answer_form=_form_for(context, Action.ANSWER_SUPPLEMENT),
+        other_actions=[(a, f) for a, f in context["action_forms"] if a not in APPLICANT_DOSSIER_ACTIONS],
+    )
+    return context
+
+
+def _form_for(context: dict[str, Any], action: Action) -> Any:
+    return next((form for a, form in context["action_forms"] if a == action), None)

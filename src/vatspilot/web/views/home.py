@@ -1,0 +1,20 @@
+"""The home page sends each user to their work: applicants to their applications, officials to their
+queue; a user with both (or neither) gets a page with the choices."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from vatspilot.web.roles import workload_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    work = workload_of(request.user)
+    if work.is_official and not work.is_applicant:
+        return redirect("web:queue")
+    if work.is_applicant and not work.is_official:
+        return redirect("web:applications")
+    return render(request, "web/home.html", {"work": work})

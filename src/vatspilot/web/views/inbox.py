@@ -1,0 +1,50 @@
+"""The user's notifications, and marking them read (one, or all)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from vatspilot.store.access import NotFound
+from vatspilot.store.models import Notification
+
+
+def mark_read(*, recipient: AbstractBaseUser, notification_id: int | None = None) -> int:
+    """Mark the recipient's unread notification (or all of them) read; the number marked. Reading a
+    notification is the recipient's own bookkeeping, not an act on the application, so it has no
+    audit entry."""
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(recipient=request.user).select_related("application")[:200]
+    return render(request, "web/inbox.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    notification = Notification.objects.filter(recipient=request.user, pk=notification_id).first()
+    if notification is None:
+        raise NotFound("notification not found")
+    mark_read(recipient=request.user, notification_id=notification.pk)
+    if request.headers.get("HX-Request"):
+        notification.refresh_from_db()
+        return render(request, "web/partials/notification.html", {"notification": notification})
+    return redirect("web:inbox")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    mark_read(recipient=request.user)
+    return redirect("web:inbox")

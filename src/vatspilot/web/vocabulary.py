@@ -1,0 +1,163 @@
+"""The words the pages use for the domain's codes (states, actions, clock statuses, determination
+values), in the user's language. The domain keeps codes only; their names for people live here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from vatspilot.domain.applications import Action, DeadlineStatus, State
+from vatspilot.store.models import AssessmentResult, DocumentKind, OpinionKind, Role
+
+STATES: Mapping[str, str] = {
+    State.DRAFT: _("Draft"),
+    State.SUBMITTED: _("Submitted: formal review"),
+    State.FORMAL_SUPPLEMENT: _("Correction requested (formal review)"),
+    State.PRELIMINARY_ASSESSMENT: _("Accepted: preliminary assessment"),
+    State.MINISTERIAL_REVIEW: _("Ministerial review"),
+    State.MINISTERIAL_SUPPLEMENT: _("Supplement requested (ministerial review)"),
+    State.ONSITE_VERIFICATION: _("On-site verification"),
+    State.APPROVED: _("Approved"),
+    State.REFUSED: _("Refused"),
+    State.WITHDRAWN: _("Withdrawn"),
+}
+
+# What a button says.
+ACTIONS: Mapping[str, str] = {
+    Action.SUBMIT: _("Submit the application"),
+    Action.REQUEST_SUPPLEMENT: _("Request a supplement"),
+    Action.ANSWER_SUPPLEMENT: _("Answer the supplement request"),
+    Action.ACCEPT: _("Accept the application"),
+    Action.REFUSE: _("Refuse the application"),
+    Action.COMPLETE_PRELIMINARY_ASSESSMENT: _("Complete the preliminary assessment"),
+    Action.RECORD_OPINION: _("Record the agency's opinion"),
+    Action.RECORD_SECURITY_ASSESSMENT: _("Record the security assessment"),
+    Action.ORDER_ONSITE_VERIFICATION: _("Order on-site verification"),
+    Action.COMPLETE_ONSITE_VERIFICATION: _("Complete on-site verification"),
+    Action.APPROVE: _("Approve and grant the licence"),
+    Action.WITHDRAW: _("Withdraw the application"),
+}
+
+# What the timeline says happened.
+EVENTS: Mapping[str, str] = {
+    "create": _("Created"),
+    Action.SUBMIT: _("Submitted"),
+    Action.REQUEST_SUPPLEMENT: _("Supplement requested"),
+    Action.ANSWER_SUPPLEMENT: _("Supplement answered"),
+    Action.ACCEPT: _("Accepted"),
+    Action.REFUSE: _("Refused"),
+    Action.COMPLETE_PRELIMINARY_ASSESSMENT: _("Preliminary assessment completed"),
+    Action.RECORD_OPINION: _("Opinion recorded"),
+    Action.RECORD_SECURITY_ASSESSMENT: _("Security assessment recorded"),
+    Action.ORDER_ONSITE_VERIFICATION: _("On-site verification ordered"),
+    Action.COMPLETE_ONSITE_VERIFICATION: _("On-site verification completed"),
+    Action.APPROVE: _("Approved"),
+    Action.WITHDRAW: _("Withdrawn"),
+}
+
+CLOCK_STATUSES: Mapping[str, str] = {
+    DeadlineStatus.NOT_STARTED: _("Not started"),
+    DeadlineStatus.ON_TRACK: _("On track"),
+    DeadlineStatus.DUE_SOON: _("Due soon"),
+    DeadlineStatus.OVERDUE: _("Overdue"),
+    DeadlineStatus.STOPPED: _("Stopped"),
+    DeadlineStatus.UNKNOWN_CALENDAR: _("Calendar unknown"),
+}
+
+OUTCOMES: Mapping[str, str] = {
+    "eligible": _("Eligible"),
+    "partly-eligible": _("Partly eligible"),
+    "ineligible": _("Ineligible"),
+}
+
+ROUTES: Mapping[str, str] = {
+    "pilot": _("Pilot route"),
+    "national": _("National route"),
+}
+
+EFFECTS: Mapping[str, str] = {
+    "allows": pgettext_lazy("rule effect", "allows"),
+    "blocks": pgettext_lazy("rule effect", "blocks"),
+    "requires": pgettext_lazy("rule effect", "requires"),
+    "informs": pgettext_lazy("rule effect", "informs"),
+}
+
+ASSESSMENTS: Mapping[str, str] = {
+    "security-assessment": _("Security assessment"),
+}
+
+# Telecommunications Business Classification Catalogue (2015 edition), value-added codes.
+SERVICE_CODES: Mapping[str, str] = {
+    "B11": _("Internet data centre (IDC)"),
+    "B12": _("Content delivery network (CDN)"),
+    "B13": _("Domestic internet virtual private network (IP-VPN)"),
+    "B14": _("Internet access service (ISP)"),
+    "B21": _("Online data processing and transaction processing"),
+    "B22": _("Domestic multi-party communication"),
+    "B23": _("Store-and-forward"),
+    "B24": _("Call centre"),
+    "B25-01": _("Information publishing platform and delivery"),
+    "B25-02": _("Information search and query"),
+    "B25-03": _("Information community platform"),
+    "B25-04": _("Instant information interaction"),
+    "B25-05": _("Information protection and processing"),
+    "B26": _("Code and protocol conversion"),
+}
+
+SCOPES: Mapping[str, str] = {
+    "end-user-access": _("End-user access (B14)"),
+    "website-access": _("Website access (B14)"),
+    "e-commerce": _("E-commerce (B21)"),
+    "edi": _("Electronic data interchange (B21)"),
+    "device-data-processing": _("Device data processing (B21)"),
+    "transaction-processing": _("Transaction processing (B21)"),
+    "app-store": _("App store (B25-01)"),
+    "domestic": _("Domestic (B24)"),
+    "offshore": _("Offshore (B24)"),
+}
+
+CONTENT: Mapping[str, str] = {
+    "news": _("Internet news information"),
+    "online-publishing": _("Online publishing"),
+    "audio-visual": _("Online audio-visual programmes"),
+    "internet-culture": _("Internet culture business"),
+}
+
+SERVICE_AREA_KINDS: Mapping[str, str] = {
+    "provincial": _("Provincial (within the province of registration)"),
+    "cross-regional": _("Cross-regional (two or more provinces, or nationwide)"),
+}
+
+OPINIONS: Mapping[str, str] = dict(OpinionKind.choices)
+ASSESSMENT_RESULTS: Mapping[str, str] = dict(AssessmentResult.choices)
+ROLES: Mapping[str, str] = dict(Role.choices)
+DOCUMENT_KINDS: Mapping[str, str] = dict(DocumentKind.choices)
+
+VOCABULARIES: Mapping[str, Mapping[str, str]] = {
+    "state": STATES,
+    "action": ACTIONS,
+    "event": EVENTS,
+    "clock": CLOCK_STATUSES,
+    "outcome": OUTCOMES,
+    "route": ROUTES,
+    "effect": EFFECTS,
+    "assessment": ASSESSMENTS,
+    "service": SERVICE_CODES,
+    "scope": SCOPES,
+    "content": CONTENT,
+    "area": SERVICE_AREA_KINDS,
+    "opinion": OPINIONS,
+    "result": ASSESSMENT_RESULTS,
+    "role": ROLES,
+    "document": DOCUMENT_KINDS,
+}
+
+
+def label(vocabulary: str, code: object) -> str:
+    """The name of ``code`` in ``vocabulary``, or the code itself when it has none (a new code shows
+    as what it is rather than as nothing)."""
+    if code is None or code == "":
+        return ""
+    return str(VOCABULARIES[vocabulary].get(str(code), code))

@@ -1,0 +1,22 @@
+"""The OpenAPI schema is served and describes the endpoints and their problem responses."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+
+def test_the_openapi_schema_is_served(db: None) -> None:
+    response = Client().get("/api/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "vatspilot API"
+    assert set(schema["paths"]) == {
+        "/api/applications",
+        "/api/applications/{application_id}",
+        "/api/applications/{application_id}/actions/{action}",
+    }
+    act = schema["paths"]["/api/applications/{application_id}/actions/{action}"]["post"]
+    assert {"200", "404", "409", "422"} <= set(act["responses"])
+    assert "expected_version" in schema["components"]["schemas"]["ActionIn"]["properties"]
+    assert "unknown_years" in schema["components"]["schemas"]["ClockOut"]["properties"]
