@@ -42,12 +42,16 @@ def main() -> None:
 
     setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
-    from service_world import World  # the same world the service tests use
+    import importlib
+
+    from django.apps import apps
+    from service_world import build_world  # the same world the service tests use
 
     from vatspilot.domain.applications import Action, Role, State
     from vatspilot.services import applications as svc
 
-    world = _world(World)
+    importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
+    world = build_world()
     application = world.drive_to(State.MINISTERIAL_REVIEW)
     miit, applicant = world.users[Role.MIIT_REVIEWER], world.users[Role.APPLICANT]
     timings: list[float] = []
@@ -75,37 +79,6 @@ def main() -> None:
     print(f"  {TRANSITIONS / total:,.0f} transitions/s (each: row lock, version check, event, audit entry, inbox)")
     ratio = three_hundredth / tenth
     print(f"  10th transition {tenth * 1000:.2f} ms, 300th {three_hundredth * 1000:.2f} ms: ratio {ratio:.2f}")
-
-
-def _world(world_class: type) -> object:
-    import importlib
-    from decimal import Decimal
-
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-
-    from vatspilot.domain.applications import Role
-    from vatspilot.store.models import Jurisdiction, Membership, Organisation, StaffRole
-
-    importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
-    organisation = Organisation.objects.create(
-        name="Bench Co.",
-        uscc="91310115MA1FL1234M",
-        division_code="310115",
-        zones=[],
-        registered_capital_cny=Decimal("10000000"),
-    )
-    users = {}
-    for role in Role:
-        user = get_user_model().objects.create_user(username=role.value, password=None)
-        if role is Role.APPLICANT:
-            Membership.objects.create(user=user, organisation=organisation)
-        else:
-            staff = StaffRole.objects.create(user=user, role=role.value)
-            if role is Role.LOCAL_OFFICER:
-                staff.jurisdictions.set(Jurisdiction.objects.filter(code="310000"))
-        users[role] = user
-    return world_class(organisation, users, users[Role.LOCAL_OFFICER], users[Role.APPLICANT])
 
 
 if __name__ == "__main__":

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from vatspilot.domain.applications import Action, Role, State
 from vatspilot.services import applications as svc
 from vatspilot.services.documents import add_document_version
-from vatspilot.store.models import Application, Organisation
+from vatspilot.store.models import Application, Jurisdiction, Membership, Organisation, StaffRole
 
 ON = date(2025, 6, 3)
 # 100% foreign, Pudong: B11 takes the pilot route, so the pilot checklist and the assessment apply.
@@ -105,3 +107,40 @@ PATHS: dict[State, list[tuple[Role, Action, dict[str, Any]]]] = {
     State.REFUSED: [*_TO_SUBMITTED, (Role.LOCAL_OFFICER, Action.REFUSE, {"legal_basis": _BASIS, "reasons": "r"})],
     State.WITHDRAWN: [(Role.APPLICANT, Action.WITHDRAW, {})],
 }
+
+
+def build_world() -> World:
+    """One organisation in Pudong with its applicant, one official of every role (the local officer for
+    Shanghai), a Beijing officer and another organisation's applicant. Needs the jurisdictions loaded."""
+    organisation = Organisation.objects.create(
+        name="Harbour Cloud (Shanghai) Co., Ltd.",
+        uscc="91310115MA1FL1234M",
+        division_code="310115",
+        zones=[],
+        registered_capital_cny=Decimal("10000000"),
+    )
+    other = Organisation.objects.create(
+        name="Other Co.",
+        uscc="91110105MA01B2C3DL",
+        division_code="110105",
+        zones=[],
+        registered_capital_cny=Decimal("10000000"),
+    )
+    make = get_user_model().objects.create_user
+    users: dict[Role, AbstractUser] = {}
+    for role in Role:
+        user = make(username=role.value, password=None, email=f"{role.value}@example.cn")
+        if role is Role.APPLICANT:
+            Membership.objects.create(user=user, organisation=organisation)
+        else:
+            staff = StaffRole.objects.create(user=user, role=role.value)
+            if role is Role.LOCAL_OFFICER:
+                staff.jurisdictions.set(Jurisdiction.objects.filter(code="310000"))
+        users[role] = user
+    outsider = make(username="beijing_officer", password=None)
+    StaffRole.objects.create(user=outsider, role=Role.LOCAL_OFFICER.value).jurisdictions.set(
+        Jurisdiction.objects.filter(code="110000")
+    )
+    other_applicant = make(username="other_applicant", password=None)
+    Membership.objects.create(user=other_applicant, organisation=other)
+    return World(organisation, users, outsider, other_applicant)

@@ -551,28 +551,54 @@ def approve_application(
         transition, role = _decide(actor, current, Action.APPROVE)
         licence = current.determination["licence"] or {"area": "", "services": []}
         current.save_if_unchanged(update_fields=["determination", "rulebook_version"])
-        decision = Decision.objects.create(
-            application=current,
-            outcome=Outcome.APPROVED,
-            legal_basis=legal_basis.strip(),
-            reasons=_("Every agency concurred and the security assessment is positive."),
-            licence_area=licence["area"],
-            licence_services=licence["services"],
-            determination=current.determination,
-            rulebook_version=current.rulebook_version,
-            actor=actor,
-            decided_at=timezone.now(),
-        )
-        _apply(
+        decision = _record_decision(
             actor=actor,
             application=current,
             transition=transition,
             role=role,
             on=on,
-            note=legal_basis.strip(),
-            extra={"decision": decision.pk, "licence_area": licence["area"], "licence_services": licence["services"]},
+            outcome=Outcome.APPROVED,
+            legal_basis=legal_basis,
+            reasons=_("Every agency concurred and the security assessment is positive."),
+            licence=licence,
         )
         _notify("application.approved", current, {"legal_basis": legal_basis.strip()})
+    return decision
+
+
+def _record_decision(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    transition: Transition,
+    role: Role,
+    on: date,
+    outcome: Outcome,
+    legal_basis: str,
+    reasons: str,
+    licence: dict[str, Any] | None,
+) -> Decision:
+    """The decision record (never edited afterwards) with the determination it relied on, then the
+    transition that carries it, in the caller's transaction."""
+    area, services = (licence["area"], licence["services"]) if licence else ("", [])
+    decision = Decision.objects.create(
+        application=application,
+        outcome=outcome,
+        legal_basis=legal_basis.strip(),
+        reasons=reasons.strip(),
+        licence_area=area,
+        licence_services=services,
+        determination=application.determination or {},
+        rulebook_version=application.rulebook_version,
+        actor=actor,
+        decided_at=timezone.now(),
+    )
+    extra: dict[str, Any] = {"decision": decision.pk, "outcome": outcome.value, "legal_basis": legal_basis.strip()}
+    if licence:
+        extra.update(licence_area=area, licence_services=services)
+    _apply(
+        actor=actor, application=application, transition=transition, role=role, on=on, note=reasons.strip(), extra=extra
+    )
     return decision
 
 
@@ -594,24 +620,16 @@ def refuse_application(
         current, transition, role = _take(
             actor=actor, application=application, action=Action.REFUSE, on=on, expected_version=expected_version
         )
-        decision = Decision.objects.create(
-            application=current,
-            outcome=Outcome.REFUSED,
-            legal_basis=legal_basis.strip(),
-            reasons=reasons.strip(),
-            determination=current.determination or {},
-            rulebook_version=current.rulebook_version,
-            actor=actor,
-            decided_at=timezone.now(),
-        )
-        _apply(
+        decision = _record_decision(
             actor=actor,
             application=current,
             transition=transition,
             role=role,
             on=on,
-            note=reasons.strip(),
-            extra={"decision": decision.pk, "legal_basis": legal_basis.strip()},
+            outcome=Outcome.REFUSED,
+            legal_basis=legal_basis,
+            reasons=reasons,
+            licence=None,
         )
         _notify("application.refused", current, {"legal_basis": legal_basis.strip(), "reasons": reasons.strip()})
     return decision
