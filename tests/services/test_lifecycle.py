@@ -244,3 +244,11 @@ def test_final_states_allow_nothing(world: World) -> None:
         application = world.drive_to(state)
         for user in world.users.values():
             assert svc.available_actions(user, application) == []
+
+
+def test_a_refusal_names_the_stage_in_words(world: World) -> None:
+    application = world.new_application()
+    with pytest.raises(svc.ActionRefused) as refused:
+        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=_BASIS)
+    assert refused.value.code == "action-not-allowed-in-state"
+    assert refused.value.message == "This action is not possible while the application is at this stage: Draft."

@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connections, router, transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -270,3 +270,13 @@ def _status_before_withdrawal(application: Application) -> str | None:
         withdrawals = ApplicationEvent.objects.filter(application=application, action=Action.WITHDRAW)
         status = withdrawals.order_by("-at", "-id").values_list("from_state", flat=True).first()
     return status
+
+
+def mark_read(*, recipient: AbstractBaseUser, notification_id: int | None = None) -> int:
+    """Mark the recipient's unread notification (or all of them) read; the number marked. Reading a
+    notification is the recipient's own bookkeeping, not an act on the application, so it has no
+    audit entry."""
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

@@ -6,13 +6,17 @@ from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import TransitionRefused
 from vatspilot.services.dossier import missing_items
+from vatspilot.services.vocabulary import STATES
 from vatspilot.store.models import Application
 
 
 def describe_refusal(refused: TransitionRefused, application: Application) -> str:
     code = refused.code
     if code == "action-not-allowed-in-state":
-        return _("This action is not possible while the application is %(state)s.") % {"state": refused.params["state"]}
+        state = str(refused.params["state"])
+        return _("This action is not possible while the application is at this stage: %(state)s.") % {
+            "state": STATES.get(state, state)
+        }
     if code == "role-not-allowed":
         return _("Your role may not take this action on this application.")
     guard = str(refused.params.get("guard", ""))

@@ -13,8 +13,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vatspilot.domain.applications import Action
+from vatspilot.services import vocabulary
 from vatspilot.store.models import AssessmentResult, DocumentKind, Jurisdiction, OpinionKind, Organisation
-from vatspilot.web import vocabulary
 
 _BLANK = [("", "---------")]
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vatspilot.domain.applications import ClockSettings, ClockStatus, DeadlineStatus
+from vatspilot.services import vocabulary
 from vatspilot.store.models import Notification
-from vatspilot.web import vocabulary
 from vatspilot.web.roles import workload_of
 
 register = template.Library()

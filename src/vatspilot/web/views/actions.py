@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from vatspilot.domain.applications import Action
 from vatspilot.services.applications import ActionRefused, Conflict, perform
+from vatspilot.services.vocabulary import label
 from vatspilot.store.access import NotFound, access_application
 from vatspilot.web.application_page import APPLICANT_DOSSIER_ACTIONS, application_context
 from vatspilot.web.forms import action_form
-from vatspilot.web.vocabulary import label
 
 
 @login_required

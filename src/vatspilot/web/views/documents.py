@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vatspilot.services.documents import UploadRejected, add_document_version
+from vatspilot.services.vocabulary import label
 from vatspilot.store.access import NotFound, access_application, access_document_version
 from vatspilot.web.application_page import DOSSIER_EDITABLE, is_member
 from vatspilot.web.forms import UploadForm
-from vatspilot.web.vocabulary import label
 
 
 @login_required

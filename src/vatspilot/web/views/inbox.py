@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from vatspilot.services.notifications import mark_read
 from vatspilot.store.access import NotFound
 from vatspilot.store.models import Notification
-
-
-def mark_read(*, recipient: AbstractBaseUser, notification_id: int | None = None) -> int:
-    """Mark the recipient's unread notification (or all of them) read; the number marked. Reading a
-    notification is the recipient's own bookkeeping, not an act on the application, so it has no
-    audit entry."""
-    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
-    if notification_id is not None:
-        unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
 
 
 @login_required
