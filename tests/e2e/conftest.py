@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from e2e_world import World, build_world, compile_catalogue
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.fixtures import Settings
@@ -68,6 +69,9 @@ def browser(chromium: Path, world: World, monkeypatch: pytest.MonkeyPatch) -> It
             yield browser
         finally:
             browser.close()
+            # Connections the test opened while Playwright's loop ran belong to that context (asgiref's
+            # Local): close them here, or PostgreSQL cannot drop the test database at the end.
+            connections.close_all()
 
 
 @pytest.fixture
