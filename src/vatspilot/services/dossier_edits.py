@@ -1,0 +1,101 @@
+"""The applicant's dossier: opening a draft and changing it, the determination recomputed each time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vatspilot.domain.applications import (
+    Role,
+    State,
+)
+from vatspilot.domain.shared.errors import InputError
+from vatspilot.services.dossier import recompute_determination
+from vatspilot.services.lifecycle import ActionRefused, input_error_text, locked, roles_of
+from vatspilot.store.audit import record_audit
+from vatspilot.store.models import (
+    Application,
+    Membership,
+    Organisation,
+)
+
+
+def create_application(*, actor: AbstractBaseUser, organisation: Organisation, on: date) -> Application:
+    """A new draft for the organisation; only its members may open one."""
+    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
+        raise ActionRefused("not-a-member", _("Only a member of the organisation may open an application for it."))
+    with transaction.atomic():
+        application = Application(organisation=organisation, service_area={"kind": "provincial"})
+        application.save()
+        record_audit(actor=actor, action="application.created", obj=application, before=None, after={"status": "draft"})
+    return application
+
+
+EDITABLE_STATES = {State.DRAFT, State.FORMAL_SUPPLEMENT, State.MINISTERIAL_SUPPLEMENT}
+
+
+def update_dossier(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    on: date,
+    ownership: list[Any] | None = None,
+    services: list[Any] | None = None,
+    service_area: dict[str, Any] | None = None,
+    dishonest_list: bool | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Change the dossier (draft, or while a supplement is requested) and recompute its determination.
+
+    A dossier the engine cannot judge is refused whole, with the field named; nothing is saved.
+    """
+    with transaction.atomic():
+        current = locked(application, expected_version)
+        if Role.APPLICANT not in roles_of(actor, current):
+            raise ActionRefused("role-not-allowed", _("Only the applicant may change the dossier."))
+        if State(current.status) not in EDITABLE_STATES:
+            raise ActionRefused(
+                "dossier-locked",
+                _("The dossier can only be changed in a draft or while a supplement is requested."),
+            )
+        before = {"ownership": current.ownership, "services": current.services, "service_area": current.service_area}
+        if ownership is not None:
+            current.ownership = ownership
+        if services is not None:
+            current.services = services
+        if service_area is not None:
+            current.service_area = service_area
+        if dishonest_list is not None:
+            current.dishonest_list = dishonest_list
+        try:
+            recompute_determination(current, on=on)
+        except InputError as error:
+            raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
+        current.save_if_unchanged(
+            update_fields=[
+                "ownership",
+                "services",
+                "service_area",
+                "dishonest_list",
+                "determination",
+                "rulebook_version",
+            ]
+        )
+        record_audit(
+            actor=actor,
+            action="application.dossier_changed",
+            obj=current,
+            before=before,
+            after={
+                "ownership": current.ownership,
+                "services": current.services,
+                "service_area": current.service_area,
+                "outcome": current.determination["outcome"] if current.determination else None,
+                "rulebook": current.rulebook_version,
+            },
+        )
+    return current

@@ -1,0 +1,261 @@
+"""The review's actions short of the decision: submission, supplements, acceptance, assessments, opinions,
+on-site verification and withdrawal; each one transaction through the lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vatspilot.domain.applications import (
+    AGENCY_OF_ROLE,
+    Action,
+    Opinion,
+    SecurityAssessment,
+    State,
+)
+from vatspilot.domain.shared.errors import InputError
+from vatspilot.services.dossier import recompute_determination
+from vatspilot.services.lifecycle import (
+    ActionRefused,
+    apply_transition,
+    decide_for,
+    input_error_text,
+    locked,
+    notify_kind,
+    take,
+)
+from vatspilot.store.models import (
+    Application,
+    SupplementRequest,
+    SupplementStage,
+)
+from vatspilot.store.models import Opinion as OpinionRecord
+from vatspilot.store.models import SecurityAssessment as AssessmentRecord
+
+
+def submit_application(
+    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+) -> Application:
+    """Draft -> submitted. The determination is taken again on the day of submission."""
+    with transaction.atomic():
+        current = locked(application, expected_version)
+        try:
+            recompute_determination(current, on=on)
+        except InputError as error:
+            raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
+        transition, role = decide_for(actor, current, Action.SUBMIT)
+        apply_transition(actor=actor, application=current, transition=transition, role=role, on=on)
+        notify_kind("application.submitted", current)
+    return current
+
+
+def request_supplement(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    items: Iterable[str],
+    on: date,
+    expected_version: int | None = None,
+) -> Application:
+    """One notice listing everything missing (formal review), or MIIT's request during its review."""
+    listed = [str(i).strip() for i in items if str(i).strip()]
+    if not listed:
+        raise ActionRefused("items-required", _("List at least one item the applicant must supply."), field="items")
+    with transaction.atomic():
+        current, transition, role = take(
+            actor=actor,
+            application=application,
+            action=Action.REQUEST_SUPPLEMENT,
+            on=on,
+            expected_version=expected_version,
+        )
+        stage = SupplementStage.FORMAL if transition.source is State.SUBMITTED else SupplementStage.MINISTERIAL
+        SupplementRequest.objects.create(
+            application=current, stage=stage, items=listed, requested_by=actor, opened_at=timezone.now()
+        )
+        apply_transition(
+            actor=actor,
+            application=current,
+            transition=transition,
+            role=role,
+            on=on,
+            note="\n".join(listed),
+            extra={"items": listed},
+        )
+        notify_kind("application.supplement_requested", current, {"items": listed})
+    return current
+
+
+def answer_supplement(
+    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+) -> Application:
+    with transaction.atomic():
+        current, transition, role = take(
+            actor=actor,
+            application=application,
+            action=Action.ANSWER_SUPPLEMENT,
+            on=on,
+            expected_version=expected_version,
+        )
+        SupplementRequest.objects.filter(application=current, closed_at__isnull=True).update(closed_at=timezone.now())
+        apply_transition(actor=actor, application=current, transition=transition, role=role, on=on)
+        notify_kind("application.supplement_answered", current)
+    return current
+
+
+def accept_application(
+    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+) -> Application:
+    """The acceptance notice: by default the statutory period starts the next day."""
+    return simple_action(actor, application, Action.ACCEPT, on, expected_version, None)
+
+
+def complete_preliminary_assessment(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    findings: str,
+    on: date,
+    expected_version: int | None = None,
+) -> Application:
+    return simple_action(
+        actor,
+        application,
+        Action.COMPLETE_PRELIMINARY_ASSESSMENT,
+        on,
+        expected_version,
+        "application.opinion_requested",
+        findings,
+    )
+
+
+def order_onsite_verification(
+    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+) -> Application:
+    return simple_action(
+        actor, application, Action.ORDER_ONSITE_VERIFICATION, on, expected_version, "application.onsite_ordered"
+    )
+
+
+def complete_onsite_verification(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    findings: str,
+    on: date,
+    expected_version: int | None = None,
+) -> Application:
+    return simple_action(actor, application, Action.COMPLETE_ONSITE_VERIFICATION, on, expected_version, None, findings)
+
+
+def withdraw_application(
+    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+) -> Application:
+    return simple_action(actor, application, Action.WITHDRAW, on, expected_version, "application.withdrawn")
+
+
+def simple_action(
+    actor: AbstractBaseUser,
+    application: Application,
+    action: Action,
+    on: date,
+    expected_version: int | None,
+    notification: str | None,
+    note: str = "",
+) -> Application:
+    with transaction.atomic():
+        current, transition, role = take(
+            actor=actor, application=application, action=action, on=on, expected_version=expected_version
+        )
+        apply_transition(actor=actor, application=current, transition=transition, role=role, on=on, note=note)
+        if notification:
+            notify_kind(notification, current)
+    return current
+
+
+def record_opinion(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    opinion: str,
+    on: date,
+    conditions: str = "",
+    expected_version: int | None = None,
+) -> Application:
+    """MIIT, CAC or MPS records its opinion; each agency once. Conditions are required with concur_with_conditions."""
+    try:
+        kind = Opinion(opinion)
+    except ValueError:
+        raise ActionRefused(
+            "bad-opinion", _("Choose concur, concur with conditions or object."), field="opinion"
+        ) from None
+    if kind is Opinion.CONCUR_WITH_CONDITIONS and not conditions.strip():
+        raise ActionRefused("conditions-required", _("State the conditions of the concurrence."), field="conditions")
+    with transaction.atomic():
+        current, transition, role = take(
+            actor=actor, application=application, action=Action.RECORD_OPINION, on=on, expected_version=expected_version
+        )
+        agency = AGENCY_OF_ROLE[role]
+        OpinionRecord.objects.create(
+            application=current,
+            agency=agency.value,
+            opinion=kind.value,
+            conditions=conditions.strip(),
+            actor=actor,
+            given_at=timezone.now(),
+        )
+        apply_transition(
+            actor=actor,
+            application=current,
+            transition=transition,
+            role=role,
+            on=on,
+            note=conditions.strip(),
+            extra={"agency": agency.value, "opinion": kind.value},
+        )
+    return current
+
+
+def record_security_assessment(
+    *,
+    actor: AbstractBaseUser,
+    application: Application,
+    result: str,
+    findings: str,
+    on: date,
+    expected_version: int | None = None,
+) -> Application:
+    try:
+        outcome = SecurityAssessment(result)
+    except ValueError:
+        raise ActionRefused("bad-result", _("Choose positive or negative."), field="result") from None
+    with transaction.atomic():
+        current, transition, role = take(
+            actor=actor,
+            application=application,
+            action=Action.RECORD_SECURITY_ASSESSMENT,
+            on=on,
+            expected_version=expected_version,
+        )
+        AssessmentRecord.objects.create(
+            application=current,
+            result=outcome.value,
+            findings=findings.strip(),
+            expert=actor,
+            assessed_at=timezone.now(),
+        )
+        apply_transition(
+            actor=actor,
+            application=current,
+            transition=transition,
+            role=role,
+            on=on,
+            note=findings.strip(),
+            extra={"result": outcome.value},
+        )
+    return current
