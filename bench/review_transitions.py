@@ -19,7 +19,7 @@ DATABASE = "vatspilot_bench"
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("VATSPILOT_TASKS_BACKEND", "database")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "services"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 TRANSITIONS = 400
 
@@ -42,15 +42,11 @@ def main() -> None:
 
     setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
-    import importlib
-
-    from django.apps import apps
-    from service_world import build_world  # the same world the service tests use
+    from pilot_world import build_world  # the same world the service tests use
 
     from vatspilot.domain.applications import Action, Role, State
     from vatspilot.services import applications as svc
 
-    importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
     world = build_world()
     application = world.drive_to(State.MINISTERIAL_REVIEW)
     miit, applicant = world.users[Role.MIIT_REVIEWER], world.users[Role.APPLICANT]

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
-from web_world import World, build_world, compile_catalogue
+from pilot_world import World, build_world, compile_catalogue
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from web_world import World, client_for
+from pilot_world import World, client_for
 
 from vatspilot.domain.applications import Role, State
 from vatspilot.services.clock import clock_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from service_world import _BASIS, ON, World
+from pilot_world import BASIS, ON, World
 
 from vatspilot.domain.applications import FINAL_STATES, TRANSITIONS, Action, Role, State
 from vatspilot.services import applications as svc
@@ -24,12 +24,12 @@ from vatspilot.store.models import (
 
 FIELDS = {
     Action.REQUEST_SUPPLEMENT: {"items": ["Network topology (overseas) is illegible"]},
-    Action.REFUSE: {"legal_basis": _BASIS, "reasons": "The IDC plan lacks a contingency plan."},
+    Action.REFUSE: {"legal_basis": BASIS, "reasons": "The IDC plan lacks a contingency plan."},
     Action.COMPLETE_PRELIMINARY_ASSESSMENT: {"findings": "No findings."},
     Action.COMPLETE_ONSITE_VERIFICATION: {"findings": "Premises as declared."},
     Action.RECORD_OPINION: {"opinion": "concur"},
     Action.RECORD_SECURITY_ASSESSMENT: {"result": "positive", "findings": "MLPS level 3 evidence."},
-    Action.APPROVE: {"legal_basis": _BASIS},
+    Action.APPROVE: {"legal_basis": BASIS},
 }
 
 
@@ -107,12 +107,12 @@ def test_approval_needs_every_agency_and_a_positive_assessment(world: World) -> 
         application = world.act(role, application, Action.RECORD_OPINION, opinion="concur")
     application = world.act(Role.SECURITY_EXPERT, application, Action.RECORD_SECURITY_ASSESSMENT, result="positive")
     with pytest.raises(svc.ActionRefused) as refused:
-        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=_BASIS)
+        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=BASIS)
     assert refused.value.code == "guard-failed:all_agencies_concur"
     assert refused.value.message == "Approval needs the concurrence of MIIT, the CAC and the MPS."
     application = world.act(Role.MPS_REVIEWER, application, Action.RECORD_OPINION, opinion="object")
     with pytest.raises(svc.ActionRefused, match="concurrence of MIIT"):
-        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=_BASIS)
+        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=BASIS)
     assert Decision.objects.count() == 0
 
 
@@ -122,16 +122,16 @@ def test_a_negative_assessment_blocks_approval_but_allows_refusal(world: World) 
         application = world.act(role, application, Action.RECORD_OPINION, opinion="concur")
     application = world.act(Role.SECURITY_EXPERT, application, Action.RECORD_SECURITY_ASSESSMENT, result="negative")
     with pytest.raises(svc.ActionRefused) as refused:
-        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=_BASIS)
+        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=BASIS)
     assert refused.value.code == "guard-failed:security_assessment_positive"
-    refused_app = world.act(Role.MIIT_REVIEWER, application, Action.REFUSE, legal_basis=_BASIS, reasons="negative")
+    refused_app = world.act(Role.MIIT_REVIEWER, application, Action.REFUSE, legal_basis=BASIS, reasons="negative")
     assert refused_app.status == "refused"
 
 
 def test_the_decision_keeps_the_determination_it_relied_on_and_cannot_be_edited(world: World) -> None:
     application = world.drive_to(State.APPROVED)
     decision = Decision.objects.get(application=application)
-    assert (decision.outcome, decision.legal_basis) == ("approved", _BASIS)
+    assert (decision.outcome, decision.legal_basis) == ("approved", BASIS)
     assert decision.licence_area == "Shanghai Pudong New Area and Lin-gang Special Area"
     assert decision.licence_services == ["B11", "B25-05"]
     assert decision.determination["on"] == ON.isoformat()
@@ -249,6 +249,6 @@ def test_final_states_allow_nothing(world: World) -> None:
 def test_a_refusal_names_the_stage_in_words(world: World) -> None:
     application = world.new_application()
     with pytest.raises(svc.ActionRefused) as refused:
-        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=_BASIS)
+        world.act(Role.MIIT_REVIEWER, application, Action.APPROVE, legal_basis=BASIS)
     assert refused.value.code == "action-not-allowed-in-state"
     assert refused.value.message == "This action is not possible while the application is at this stage: Draft."

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-from service_world import ON, World
+from pilot_world import ON, World
 
 from vatspilot.domain.applications import CONCURRING_OPINIONS, Action, Role
 from vatspilot.services import applications as svc

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
-from service_world import ON, World
+from pilot_world import ON, World
 
 from vatspilot.domain.applications import Action, Role, State
 from vatspilot.services import applications as svc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from web_world import World, build_world, compile_catalogue
+from pilot_world import World, build_world, compile_catalogue
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from web_world import DOSSIER, ON, PDF, World, client_for
+from pilot_world import DOSSIER, ON, PDF, World, client_for
 
 from vatspilot.domain.applications import Action, Role, State
 from vatspilot.services import applications as svc

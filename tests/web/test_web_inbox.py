@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from web_world import World, client_for
+from pilot_world import World, client_for
 
 from vatspilot.domain.applications import Role, State
 from vatspilot.store.models import Notification

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from web_world import World, client_for
+from pilot_world import World, client_for
 
 from vatspilot.domain.applications import ClockStatus, DeadlineStatus, Role, State
 from vatspilot.web.worklist import awaiting, urgency

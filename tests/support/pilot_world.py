@@ -1,6 +1,6 @@
-"""A small pilot world for the web and API tests, built through the services (never mocked): one
-applicant organisation in Pudong, an official of every role, a Beijing officer and a Beijing
-applicant who must see nothing of Shanghai's."""
+"""A small pilot world for the service, web and API tests and the benchmarks, built through the services
+(never mocked): one applicant organisation in Pudong, an official of every role, a Beijing officer and a
+Beijing applicant who must see nothing of Shanghai's."""
 
 from __future__ import annotations
 
@@ -51,7 +51,25 @@ PATHS: dict[State, list[Step]] = {
     ],
     State.PRELIMINARY_ASSESSMENT: _ACCEPT,
     State.MINISTERIAL_REVIEW: _MINISTERIAL,
+    State.MINISTERIAL_SUPPLEMENT: [
+        *_MINISTERIAL,
+        (Role.MIIT_REVIEWER, Action.REQUEST_SUPPLEMENT, {"items": ["Node list of the overseas cache"]}),
+    ],
+    State.ONSITE_VERIFICATION: [*_MINISTERIAL, (Role.MIIT_REVIEWER, Action.ORDER_ONSITE_VERIFICATION, {})],
+    State.APPROVED: [
+        *_MINISTERIAL,
+        (Role.MIIT_REVIEWER, Action.RECORD_OPINION, {"opinion": "concur"}),
+        (
+            Role.CAC_REVIEWER,
+            Action.RECORD_OPINION,
+            {"opinion": "concur_with_conditions", "conditions": "logs 180 days"},
+        ),
+        (Role.MPS_REVIEWER, Action.RECORD_OPINION, {"opinion": "concur"}),
+        (Role.SECURITY_EXPERT, Action.RECORD_SECURITY_ASSESSMENT, {"result": "positive", "findings": "ok"}),
+        (Role.MIIT_REVIEWER, Action.APPROVE, {"legal_basis": BASIS}),
+    ],
     State.REFUSED: [*_SUBMIT, (Role.LOCAL_OFFICER, Action.REFUSE, {"legal_basis": BASIS, "reasons": "r"})],
+    State.WITHDRAWN: [(Role.APPLICANT, Action.WITHDRAW, {})],
 }
 
 
@@ -89,6 +107,19 @@ class World:
             on=on,
             expected_version=application.version,
             **fields,
+        )
+
+    def ready_draft(self) -> Application:
+        application = self.new_application()
+        self.upload_required(application)
+        return application
+
+    def concur_all(self, application: Application) -> Application:
+        """Every agency concurs and the security assessment is positive: approval is now possible."""
+        for role in (Role.MIIT_REVIEWER, Role.CAC_REVIEWER, Role.MPS_REVIEWER):
+            application = self.act(role, application, Action.RECORD_OPINION, opinion="concur")
+        return self.act(
+            Role.SECURITY_EXPERT, application, Action.RECORD_SECURITY_ASSESSMENT, result="positive", findings="ok"
         )
 
     def drive_to(self, state: State, *, dates: list[date] | None = None) -> Application:
