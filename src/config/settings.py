@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja: listed so its API docs use the Swagger files it ships, never a CDN
+    "ninja",
     # Background tasks (the backend is chosen under TASKS below)
     "django_tasks",
     # vatspilot

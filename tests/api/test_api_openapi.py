@@ -20,3 +20,12 @@ def test_the_openapi_schema_is_served(db: None) -> None:
     assert {"200", "404", "409", "422"} <= set(act["responses"])
     assert "expected_version" in schema["components"]["schemas"]["ActionIn"]["properties"]
     assert "unknown_years" in schema["components"]["schemas"]["ClockOut"]["properties"]
+
+
+def test_the_api_docs_page_loads_nothing_from_a_cdn(db: None) -> None:
+    response = Client().get("/api/docs")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
