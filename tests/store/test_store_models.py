@@ -12,6 +12,7 @@ from vatspilot.store.models import (
     Agency,
     Application,
     Decision,
+    DirectStatusWrite,
     ImmutableRecord,
     Jurisdiction,
     Opinion,
@@ -207,3 +208,14 @@ def test_the_committed_migrations_match_the_models():
 
     # Exits with status 1 when a model changed without its migration.
     call_command("makemigrations", "store", "--check", "--dry-run", verbosity=0)
+
+
+def test_a_status_cannot_be_saved_outside_the_transition_table(make_organisation, make_application):
+    application = make_application(make_organisation(), status="submitted")
+    loaded = Application.objects.get(pk=application.pk)
+    loaded.status = "approved"
+    with pytest.raises(DirectStatusWrite):
+        loaded.save()
+    assert Application.objects.get(pk=application.pk).status == "submitted"
+    loaded.status = "submitted"
+    loaded.save()  # other fields still save as usual

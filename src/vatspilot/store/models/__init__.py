@@ -1,6 +1,6 @@
 """The platform's tables, one module per subject."""
 
-from vatspilot.store.models.applications import DRAFT, Application, StaleApplication
+from vatspilot.store.models.applications import DRAFT, Application, DirectStatusWrite, StaleApplication
 from vatspilot.store.models.audit_chain import GENESIS_HASH, AuditEntry, ChainHead
 from vatspilot.store.models.decisions import Decision, Outcome
 from vatspilot.store.models.documents import Document, DocumentKind, DocumentVersion
@@ -30,6 +30,7 @@ __all__ = [
     "AuditEntry",
     "ChainHead",
     "Decision",
+    "DirectStatusWrite",
     "Document",
     "DocumentKind",
     "DocumentVersion",

@@ -23,6 +23,10 @@ class StaleApplication(Exception):
     """Someone else saved the application since it was read; reload it and try again."""
 
 
+class DirectStatusWrite(Exception):
+    """A status may change only by a row of the transition table (vatspilot.services.lifecycle)."""
+
+
 class Application(models.Model):
     """One application and its dossier.
 
@@ -71,7 +75,17 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.organisation.name} ({self.status})"
 
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Application:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = getattr(self, "_stored_status", None)
+        if not self._state.adding and stored is not None and self.status != stored:
+            # save() would write the new status with no transition, event or audit entry.
+            raise DirectStatusWrite(f"application {self.pk}: {stored} -> {self.status} outside the transition table")
         if self.jurisdiction_id is None:
             self.jurisdiction = Jurisdiction.objects.get(code=province_code(self.organisation.division_code))
         super().save(*args, **kwargs)
@@ -92,6 +106,7 @@ class Application(models.Model):
             raise StaleApplication(f"application {self.pk} changed since version {expected}")
         self.version = expected + 1
         self.updated_at = now
+        self._stored_status = self.status
 
     def as_profile(self) -> dict[str, Any]:
         """The dossier as a vatspilot/profile/v1 document, for the eligibility engine."""
