@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pilot_world import World, client_for
 
@@ -100,3 +102,14 @@ def test_the_queue_page_shows_the_clock_badge(world: World) -> None:
     text = response.content.decode()
     assert reverse("web:application", args=[application.pk]) in text
     assert '<span class="badge badge--overdue">Overdue</span>' in text
+
+
+def test_the_queue_reads_a_fixed_number_of_queries_however_long_it_is(world: World) -> None:
+    world.drive_to(State.SUBMITTED)
+    with CaptureQueriesContext(connection) as short:
+        assert len(awaiting(world.users[Role.LOCAL_OFFICER], date(2025, 6, 10))) == 1
+    for _ in range(5):
+        world.drive_to(State.SUBMITTED)
+    with CaptureQueriesContext(connection) as long:
+        assert len(awaiting(world.users[Role.LOCAL_OFFICER], date(2025, 6, 10))) == 6
+    assert len(long.captured_queries) == len(short.captured_queries)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from vatspilot.domain.applications import (
@@ -41,5 +43,13 @@ def clock_events(events: list[ApplicationEvent]) -> list[ClockEvent]:
 
 
 def clock_for(application: Application, today: date) -> ClockStatus:
-    events = list(application.events.all())
-    return clock_status(clock_events(events), clock_settings(today), _CALENDAR, today)
+    return clocks_for([application], today)[application.pk]
+
+
+def clocks_for(applications: Sequence[Application], today: date) -> dict[int, ClockStatus]:
+    """Every application's clock from one query of their timelines."""
+    by_application: dict[int, list[ApplicationEvent]] = defaultdict(list)
+    for event in ApplicationEvent.objects.filter(application__in=[a.pk for a in applications]).order_by("at", "id"):
+        by_application[event.application_id].append(event)
+    settings = clock_settings(today)
+    return {a.pk: clock_status(clock_events(by_application[a.pk]), settings, _CALENDAR, today) for a in applications}

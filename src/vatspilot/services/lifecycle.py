@@ -5,6 +5,7 @@ its timeline event and audit entry, and queue the notifications for after commit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -15,11 +16,7 @@ from django.utils.translation import gettext as _
 from vatspilot.contracts.input_errors import describe_input_error
 from vatspilot.domain.applications import (
     Action,
-    Agency,
-    ApplicationFacts,
-    Opinion,
     Role,
-    SecurityAssessment,
     State,
     Transition,
     TransitionRefused,
@@ -27,19 +24,13 @@ from vatspilot.domain.applications import (
     decide,
 )
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.dossier import present_kinds, required_documents
+from vatspilot.services.guard_facts import facts_of, roles_of, standing_and_facts
 from vatspilot.services.refusals import describe_refusal
 from vatspilot.store.audit import record_audit
 from vatspilot.store.models import (
     Application,
     ApplicationEvent,
-    Membership,
-    StaffRole,
-    SupplementRequest,
-    SupplementStage,
 )
-from vatspilot.store.models import Opinion as OpinionRecord
-from vatspilot.store.models import SecurityAssessment as AssessmentRecord
 
 
 class ActionRefused(Exception):
@@ -56,52 +47,22 @@ class Conflict(ActionRefused):
     """Someone else changed the application since the caller read it: reload and try again."""
 
 
-# --- who the actor is, for this application -------------------------------------------------------------
-
-
-def roles_of(actor: AbstractBaseUser, application: Application) -> list[Role]:
-    """The roles the actor holds towards this application: applicant if a member of its organisation,
-    local officer only for the application's jurisdiction, the central roles everywhere."""
-    roles: list[Role] = []
-    if Membership.objects.filter(user=actor, organisation_id=application.organisation_id).exists():
-        roles.append(Role.APPLICANT)
-    for staff in StaffRole.objects.filter(user=actor).prefetch_related("jurisdictions"):
-        if staff.role == Role.APPLICANT.value:
-            continue
-        if staff.role == Role.LOCAL_OFFICER.value and not any(
-            j.pk == application.jurisdiction_id for j in staff.jurisdictions.all()
-        ):
-            continue
-        roles.append(Role(staff.role))
-    return roles
-
-
-def facts_of(application: Application) -> ApplicationFacts:
-    """The snapshot the transition guards judge, read from the stored records."""
-    determination = application.determination or {}
-    required = set(required_documents(application))
-    present = present_kinds(application)
-    assessment = AssessmentRecord.objects.filter(application=application).order_by("-assessed_at").first()
-    return ApplicationFacts(
-        required_documents_complete=bool(determination) and required <= present,
-        determination_eligible=determination.get("outcome") == "eligible",
-        formal_supplement_requests=SupplementRequest.objects.filter(
-            application=application, stage=SupplementStage.FORMAL
-        ).count(),
-        opinions={Agency(o.agency): Opinion(o.opinion) for o in OpinionRecord.objects.filter(application=application)},
-        security_assessment=SecurityAssessment(assessment.result) if assessment else None,
-    )
-
-
 def available_actions(actor: AbstractBaseUser, application: Application) -> list[Action]:
     """What this user may do now, in the table's order: the buttons to show."""
-    facts = facts_of(application)
-    state = State(application.status)
-    result: list[Action] = []
-    for role in roles_of(actor, application):
-        for action in allowed_actions(state, role, facts):
-            if action not in result:
-                result.append(action)
+    return available_actions_for(actor, [application])[application.pk]
+
+
+def available_actions_for(actor: AbstractBaseUser, applications: Sequence[Application]) -> dict[int, list[Action]]:
+    """The same for many applications, in a fixed number of queries (the reviewers' queues)."""
+    standing, facts = standing_and_facts(actor, applications)
+    result: dict[int, list[Action]] = {}
+    for application in applications:
+        actions: list[Action] = []
+        for role in standing.roles_towards(application):
+            for action in allowed_actions(State(application.status), role, facts[application.pk]):
+                if action not in actions:
+                    actions.append(action)
+        result[application.pk] = actions
     return result
 
 

@@ -8,8 +8,8 @@ from datetime import date
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from vatspilot.domain.applications import TRANSITIONS, Action, ClockStatus, DeadlineStatus
-from vatspilot.services.applications import available_actions
-from vatspilot.services.clock import clock_for
+from vatspilot.services.clock import clocks_for
+from vatspilot.services.lifecycle import available_actions_for
 from vatspilot.store.access import visible_applications
 from vatspilot.store.models import Application, Role, StaffRole
 
@@ -48,10 +48,10 @@ def awaiting(user: AbstractBaseUser, today: date) -> list[QueueRow]:
         .filter(status__in=_statuses_acted_on_by(roles))
         .select_related("organisation", "jurisdiction")
     )
-    rows = []
-    for application in candidates:
-        actions = tuple(available_actions(user, application))
-        if actions:
-            rows.append(QueueRow(application=application, actions=actions, clock=clock_for(application, today)))
+    listed = list(candidates)
+    actions = available_actions_for(user, listed)
+    waiting = [a for a in listed if actions[a.pk]]
+    clocks = clocks_for(waiting, today)
+    rows = [QueueRow(application=a, actions=tuple(actions[a.pk]), clock=clocks[a.pk]) for a in waiting]
     rows.sort(key=lambda row: (*urgency(row.clock), row.application.pk))
     return rows

@@ -1,0 +1,119 @@
+"""What the transition guards judge, and who the actor is towards an application, read in a fixed
+number of queries however many applications are asked about (the reviewers' queues ask about many)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Count
+
+from vatspilot.domain.applications import Agency, ApplicationFacts, Opinion, Role, SecurityAssessment
+from vatspilot.services.dossier import required_documents
+from vatspilot.store.models import (
+    Application,
+    Document,
+    Membership,
+    StaffRole,
+    SupplementRequest,
+    SupplementStage,
+)
+from vatspilot.store.models import Opinion as OpinionRecord
+from vatspilot.store.models import SecurityAssessment as AssessmentRecord
+
+
+@dataclass(frozen=True)
+class ActorStanding:
+    """The actor's memberships and official roles, read once."""
+
+    organisations: frozenset[int]
+    central_roles: tuple[Role, ...]  # roles that reach every jurisdiction
+    local_jurisdictions: frozenset[int]  # where the actor is a local officer
+
+    @classmethod
+    def of(cls, actor: AbstractBaseUser) -> ActorStanding:
+        organisations = frozenset(Membership.objects.filter(user=actor).values_list("organisation_id", flat=True))
+        central: list[Role] = []
+        local: set[int] = set()
+        for staff in StaffRole.objects.filter(user=actor).prefetch_related("jurisdictions"):
+            if staff.role == Role.LOCAL_OFFICER.value:
+                local.update(j.pk for j in staff.jurisdictions.all())
+            elif staff.role != Role.APPLICANT.value:
+                central.append(Role(staff.role))
+        return cls(organisations, tuple(central), frozenset(local))
+
+    def roles_towards(self, application: Application) -> list[Role]:
+        """Applicant if a member of its organisation, local officer only for its jurisdiction, the
+        central roles everywhere."""
+        roles: list[Role] = []
+        if application.organisation_id in self.organisations:
+            roles.append(Role.APPLICANT)
+        if application.jurisdiction_id in self.local_jurisdictions:
+            roles.append(Role.LOCAL_OFFICER)
+        roles.extend(self.central_roles)
+        return roles
+
+
+def facts_for(applications: Sequence[Application]) -> dict[int, ApplicationFacts]:
+    """The guards' snapshot of each application, from four queries in all."""
+    ids = [a.pk for a in applications]
+    present: dict[int, set[str]] = defaultdict(set)
+    for application_id, kind in (
+        Document.objects.filter(application_id__in=ids, versions__isnull=False)
+        .values_list("application_id", "kind")
+        .distinct()
+    ):
+        present[application_id].add(kind)
+    formal = dict(
+        SupplementRequest.objects.filter(application_id__in=ids, stage=SupplementStage.FORMAL)
+        .values("application_id")
+        .annotate(n=Count("id"))
+        .values_list("application_id", "n")
+    )
+    opinions: dict[int, dict[Agency, Opinion]] = defaultdict(dict)
+    for application_id, agency, opinion in OpinionRecord.objects.filter(application_id__in=ids).values_list(
+        "application_id", "agency", "opinion"
+    ):
+        opinions[application_id][Agency(agency)] = Opinion(opinion)
+    latest: dict[int, str] = {}
+    for application_id, result in (
+        AssessmentRecord.objects.filter(application_id__in=ids)
+        .order_by("application_id", "assessed_at", "id")
+        .values_list("application_id", "result")
+    ):
+        latest[application_id] = result  # ordered: the last one read is the latest
+    return {a.pk: _facts(a, present[a.pk], formal.get(a.pk, 0), opinions[a.pk], latest.get(a.pk)) for a in applications}
+
+
+def _facts(
+    application: Application,
+    present: set[str],
+    formal_requests: int,
+    opinions: dict[Agency, Opinion],
+    assessment: str | None,
+) -> ApplicationFacts:
+    determination = application.determination or {}
+    return ApplicationFacts(
+        required_documents_complete=bool(determination) and set(required_documents(application)) <= present,
+        determination_eligible=determination.get("outcome") == "eligible",
+        formal_supplement_requests=formal_requests,
+        opinions=opinions,
+        security_assessment=SecurityAssessment(assessment) if assessment else None,
+    )
+
+
+def facts_of(application: Application) -> ApplicationFacts:
+    return facts_for([application])[application.pk]
+
+
+def roles_of(actor: AbstractBaseUser, application: Application) -> list[Role]:
+    return ActorStanding.of(actor).roles_towards(application)
+
+
+def standing_and_facts(
+    actor: AbstractBaseUser, applications: Iterable[Application]
+) -> tuple[ActorStanding, dict[int, ApplicationFacts]]:
+    listed = list(applications)
+    return ActorStanding.of(actor), facts_for(listed)
