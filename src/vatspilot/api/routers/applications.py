@@ -14,7 +14,7 @@ from vatspilot.api.problems import FieldProblem
 from vatspilot.api.schemas import ActionIn, ApplicationOut, ApplicationSummaryOut, ProblemOut
 from vatspilot.domain.applications import Action, ClockStatus
 from vatspilot.services.applications import available_actions, perform
-from vatspilot.services.clock import clock_for
+from vatspilot.services.clock import clock_for, clocks_for
 from vatspilot.services.dossier import missing_items
 from vatspilot.store.access import NotFound, access_application, visible_applications
 from vatspilot.store.models import Application
@@ -48,7 +48,7 @@ def _clock(clock: ClockStatus) -> dict[str, Any]:
     }
 
 
-def _summary(application: Application) -> dict[str, Any]:
+def _summary(application: Application, clock: ClockStatus | None = None) -> dict[str, Any]:
     organisation = application.organisation
     return {
         "id": application.pk,
@@ -61,7 +61,7 @@ def _summary(application: Application) -> dict[str, Any]:
         "jurisdiction": application.jurisdiction.code,
         "status": application.status,
         "version": application.version,
-        "clock": _clock(clock_for(application, timezone.localdate())),
+        "clock": _clock(clock or clock_for(application, timezone.localdate())),
         "updated_at": application.updated_at,
     }
 
@@ -101,7 +101,9 @@ def list_applications(request: HttpRequest, status: str | None = None) -> Any:
     applications = visible_applications(request.user).select_related("organisation", "jurisdiction")
     if status:
         applications = applications.filter(status=status)
-    return [_summary(application) for application in applications.order_by("-updated_at", "-id")]
+    listed = list(applications.order_by("-updated_at", "-id"))
+    clocks = clocks_for(listed, timezone.localdate())  # one query for every timeline
+    return [_summary(application, clocks[application.pk]) for application in listed]
 
 
 @router.get("/{int:application_id}", response={200: ApplicationOut, **_ERRORS}, summary="One application")
