@@ -241,3 +241,30 @@ def test_names_are_stored_in_composed_unicode():
     decomposed = unicodedata.normalize("NFD", "résumé.pdf")
 
     assert sanitise_file_name(decomposed) == unicodedata.normalize("NFC", "résumé.pdf")
+
+
+@pytest.mark.parametrize("status", ["submitted", "ministerial_review", "approved", "withdrawn"])
+def test_documents_cannot_change_once_submitted_unless_a_supplement_is_open(applicant, make_application, status):
+    user, organisation = applicant
+    application = make_application(organisation, status=status)
+    audit_before = AuditEntry.objects.count()
+    with pytest.raises(UploadRejected) as rejected:
+        add_document_version(
+            actor=user, application=application, kind="business-plan", uploaded_file=upload("plan.pdf", samples.pdf())
+        )
+    assert (rejected.value.field, rejected.value.code) == ("kind", "dossier_locked")
+    assert (Document.objects.count(), DocumentVersion.objects.count(), AuditEntry.objects.count()) == (
+        0,
+        0,
+        audit_before,
+    )
+
+
+@pytest.mark.parametrize("status", ["draft", "formal_supplement", "ministerial_supplement"])
+def test_documents_can_change_in_a_draft_or_while_a_supplement_is_open(applicant, make_application, status):
+    user, organisation = applicant
+    application = make_application(organisation, status=status)
+    version = add_document_version(
+        actor=user, application=application, kind="business-plan", uploaded_file=upload("plan.pdf", samples.pdf())
+    )
+    assert version.number == 1

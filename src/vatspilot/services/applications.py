@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import Action
 from vatspilot.services.decisions import approve_application, refuse_application
-from vatspilot.services.dossier_edits import EDITABLE_STATES, create_application, update_dossier
+from vatspilot.services.dossier_edits import create_application, update_dossier
 from vatspilot.services.lifecycle import ActionRefused, Conflict, available_actions, facts_of, roles_of
 from vatspilot.services.review_actions import (
     accept_application,
@@ -32,7 +32,6 @@ from vatspilot.services.review_actions import (
 from vatspilot.store.models import Application
 
 __all__ = [
-    "EDITABLE_STATES",
     "ActionRefused",
     "Conflict",
     "accept_application",

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES
 from vatspilot.store.audit import record_audit
 from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion, Membership
 
@@ -74,8 +75,9 @@ def add_document_version(
 ) -> DocumentVersion:
     """Check ``uploaded_file`` and keep it as the next version of the application's ``kind`` document.
 
-    Only a member of the applicant organisation may upload (PermissionDenied otherwise); whether the
-    application's status lets its dossier change is for the caller's lifecycle check. Raises
+    Only a member of the applicant organisation may upload (PermissionDenied otherwise), and only while
+    the dossier may change (a draft, or a supplement request open): the application row is locked and
+    its status read under the lock, so a submission cannot slip between the check and the write. Raises
     UploadRejected naming ``field`` (or "kind") when the file or kind is refused. The version row and
     its audit entry are written in one transaction; if either fails, the stored file is removed again.
     (Should an enclosing transaction roll back later, the file stays on disk unreferenced, named by
@@ -90,6 +92,11 @@ def add_document_version(
     sanitised = sanitise_file_name(original_name)
 
     with transaction.atomic():
+        status = Application.objects.select_for_update().values_list("status", flat=True).get(pk=application.pk)
+        if status not in DOSSIER_EDITABLE_STATES:
+            raise UploadRejected(
+                "kind", "dossier_locked", _("Documents can only change in a draft or while a supplement is requested.")
+            )
         document, _created = Document.objects.get_or_create(application=application, kind=kind)
         # Lock the document so that two uploads of the same kind get consecutive numbers.
         document = Document.objects.select_for_update().get(pk=document.pk)

@@ -9,10 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vatspilot.domain.applications import (
-    Role,
-    State,
-)
+from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Role, State
 from vatspilot.domain.shared.errors import InputError
 from vatspilot.services.dossier import recompute_determination
 from vatspilot.services.lifecycle import ActionRefused, input_error_text, locked, roles_of
@@ -35,9 +32,6 @@ def create_application(*, actor: AbstractBaseUser, organisation: Organisation, o
     return application
 
 
-EDITABLE_STATES = {State.DRAFT, State.FORMAL_SUPPLEMENT, State.MINISTERIAL_SUPPLEMENT}
-
-
 def update_dossier(
     *,
     actor: AbstractBaseUser,
@@ -57,7 +51,7 @@ def update_dossier(
         current = locked(application, expected_version)
         if Role.APPLICANT not in roles_of(actor, current):
             raise ActionRefused("role-not-allowed", _("Only the applicant may change the dossier."))
-        if State(current.status) not in EDITABLE_STATES:
+        if State(current.status) not in DOSSIER_EDITABLE_STATES:
             raise ActionRefused(
                 "dossier-locked",
                 _("The dossier can only be changed in a draft or while a supplement is requested."),

@@ -11,7 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import get_language
 
-from vatspilot.domain.applications import Action, State
+from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Action
 from vatspilot.domain.shared.errors import InputError
 from vatspilot.services.applications import available_actions
 from vatspilot.services.clock import clock_for
@@ -21,7 +21,7 @@ from vatspilot.store.models import Application, DocumentVersion, Membership
 from vatspilot.web.forms import ActionForm, action_form
 
 # The states in which the applicant may change the dossier (edit it, upload documents).
-DOSSIER_EDITABLE = frozenset({State.DRAFT, State.FORMAL_SUPPLEMENT, State.MINISTERIAL_SUPPLEMENT})
+DOSSIER_EDITABLE = DOSSIER_EDITABLE_STATES  # the domain's rule, re-exported for the views
 
 # Actions the dossier page offers to the applicant itself; the application page offers the rest.
 APPLICANT_DOSSIER_ACTIONS = frozenset({Action.SUBMIT, Action.ANSWER_SUPPLEMENT})

@@ -24,7 +24,7 @@ from vatspilot.domain.applications.facts import (
 )
 from vatspilot.domain.applications.guards import Guard
 from vatspilot.domain.applications.roles import AGENCY_OF_ROLE, REVIEWING_AGENCIES, Agency, Role
-from vatspilot.domain.applications.states import FINAL_STATES, State
+from vatspilot.domain.applications.states import DOSSIER_EDITABLE_STATES, FINAL_STATES, State
 from vatspilot.domain.applications.transitions import (
     TRANSITIONS,
     Transition,
@@ -39,6 +39,7 @@ __all__ = [
     "CLOCK_EVENT_OF_ACTION",
     "CONCURRING_OPINIONS",
     "COUNTING_RULES",
+    "DOSSIER_EDITABLE_STATES",
     "FINAL_STATES",
     "REVIEWING_AGENCIES",
     "TRANSITIONS",

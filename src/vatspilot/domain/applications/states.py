@@ -19,3 +19,9 @@ class State(StrEnum):
 
 
 FINAL_STATES: frozenset[State] = frozenset({State.APPROVED, State.REFUSED, State.WITHDRAWN})
+
+# The applicant may change the dossier (its data and its documents) only in a draft or while a
+# supplement request is open: once submitted, the authority reviews what was filed.
+DOSSIER_EDITABLE_STATES: frozenset[State] = frozenset(
+    {State.DRAFT, State.FORMAL_SUPPLEMENT, State.MINISTERIAL_SUPPLEMENT}
+)
