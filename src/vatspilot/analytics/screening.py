@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from vatspilot.analytics.cap_table import NO_SCOPE, CapTable, build_cap_table
-from vatspilot.domain.policy.rules import ConditionKind, RegionDef, Rulebook, RulesInForce
+from vatspilot.domain.policy.rules import ConditionKind, RegionDef, Rulebook, RulesInForce, where_covers
 
 RESULT_COLUMNS = ("regions", "max_foreign_share", "deciding_rule", "outcome", "route", "profile_outcome")
 
@@ -47,15 +47,11 @@ def _prohibited(rules: RulesInForce) -> pl.Expr:
         if p.where != "everywhere":
             inside = pl.lit(False)
             for region in rules.regions:
-                if _where(p.where, region.id):
+                if where_covers(p.where, region.id):
                     inside = inside | pl.col(_region_column(region))
             carries = carries & inside
         expr = expr | carries
     return expr
-
-
-def _where(where: str, region_id: str) -> bool:
-    return region_id.startswith(where[:-1]) if where.endswith(":*") else region_id == where
 
 
 def _blocked(rules: RulesInForce) -> pl.Expr:

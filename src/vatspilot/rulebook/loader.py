@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 
 from vatspilot.contracts import schema
-from vatspilot.domain.policy.rules import CapTier, Rulebook, RuleEntry
+from vatspilot.domain.policy.rules import CapTier, Rulebook, RuleEntry, where_covers
 from vatspilot.domain.shared.text import LocalizedText
 from vatspilot.rulebook import parse
 from vatspilot.rulebook.errors import RulebookError
@@ -150,9 +150,7 @@ def _check_references(rulebook: Rulebook) -> None:
 
 
 def _check_where(where: str, region_ids: set[str], file: str, entry: str) -> None:
-    if where == "everywhere" or where in region_ids:
-        return
-    if where.endswith(":*") and any(r.startswith(where[:-1]) for r in region_ids):
+    if where == "everywhere" or any(where_covers(where, r) for r in region_ids):
         return
     raise RulebookError(file, entry, f"'where' names no region: {where}")
 

@@ -123,7 +123,7 @@ def _service(
         for p in rules.prohibitions
         if set(service.content).intersection(p.contents)
         and (not p.codes or service.code in p.codes)
-        and (p.where == "everywhere" or any(_where_matches(p.where, rid) for rid in region_ids))
+        and p.applies_in_any(region_ids)
     ]
     maximum = 0.0 if prohibitions else resolution.max_foreign_share
     eligible = not blocking and share <= maximum
@@ -154,10 +154,6 @@ def _service(
         reasons=tuple(reasons),
         pilot_region=resolution.winner.region.id if pilot and resolution.winner.region else None,
     )
-
-
-def _where_matches(where: str, region_id: str) -> bool:
-    return region_id.startswith(where[:-1]) if where.endswith(":*") else region_id == where
 
 
 def _cap_reasons(

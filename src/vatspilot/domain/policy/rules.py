@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -15,6 +16,11 @@ class CapTier(StrEnum):
     NATIONAL_DEFAULT = "national-default"  # the general cap, overridden by any specific national rule
     NATIONAL = "national"  # a specific national rule for named codes, higher or lower than the default
     OPENING = "opening"  # an opening-up measure (FTZ list, Notice 107, comprehensive pilot)
+
+
+def where_covers(where: str, region_id: str) -> bool:
+    """Whether a rule's `where` (a region id, or a family such as `notice-107:*`) covers a region."""
+    return region_id.startswith(where[:-1]) if where.endswith(":*") else region_id == where
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +78,7 @@ class CapRule:
         return max(caps) if caps else None
 
     def applies_in(self, region_id: str) -> bool:
-        if self.where.endswith(":*"):
-            return region_id.startswith(self.where[:-1])
-        return region_id == self.where
+        return where_covers(self.where, region_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,9 @@ class ContentProhibition:
     codes: tuple[str, ...]
     where: str
     message: LocalizedText
+
+    def applies_in_any(self, region_ids: Iterable[str]) -> bool:
+        return self.where == "everywhere" or any(where_covers(self.where, r) for r in region_ids)
 
 
 class ConditionKind(StrEnum):
