@@ -57,8 +57,10 @@ def test_every_row_of_the_table_for_every_role_it_names(world: World, row: objec
     if row.action is Action.APPROVE:  # type: ignore[attr-defined]
         application = world.concur_all(application)
     audit_before = AuditEntry.objects.count()
+    version_before = application.version
     after = world.act(role, application, row.action, **FIELDS.get(row.action, {}))  # type: ignore[attr-defined]
     assert after.status == row.target.value  # type: ignore[attr-defined]
+    assert after.version == version_before + 1  # one versioned write per transition
     event = ApplicationEvent.objects.filter(application=after).last()
     assert event is not None
     assert (event.action, event.from_state, event.to_state, event.role, event.on) == (

@@ -3,6 +3,7 @@ recorded once, with the determination it relied on, and never edited afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -54,7 +55,6 @@ def approve_application(
             raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
         transition, role = decide_for(actor, current, Action.APPROVE)
         licence = current.determination["licence"] or {"area": "", "services": []}
-        current.save_if_unchanged(update_fields=["determination", "rulebook_version"])
         decision = _record_decision(
             actor=actor,
             application=current,
@@ -65,6 +65,7 @@ def approve_application(
             legal_basis=legal_basis,
             reasons=_("Every agency concurred and the security assessment is positive."),
             licence=licence,
+            also_save=("determination", "rulebook_version"),  # as judged on the decision day
         )
         notify_kind("application.approved", current, {"legal_basis": legal_basis.strip()})
     return decision
@@ -81,6 +82,7 @@ def _record_decision(
     legal_basis: str,
     reasons: str,
     licence: dict[str, Any] | None,
+    also_save: Sequence[str] = (),
 ) -> Decision:
     """The decision record (never edited afterwards) with the determination it relied on, then the
     transition that carries it, in the caller's transaction."""
@@ -101,7 +103,14 @@ def _record_decision(
     if licence:
         extra.update(licence_area=area, licence_services=services)
     apply_transition(
-        actor=actor, application=application, transition=transition, role=role, on=on, note=reasons.strip(), extra=extra
+        actor=actor,
+        application=application,
+        transition=transition,
+        role=role,
+        on=on,
+        note=reasons.strip(),
+        extra=extra,
+        also_save=also_save,
     )
     return decision
 
@@ -122,7 +131,7 @@ def refuse_application(
         raise ActionRefused("reasons-required", _("State the reasons of the refusal."), field="reasons")
     with transaction.atomic():
         current, transition, role = take(
-            actor=actor, application=application, action=Action.REFUSE, on=on, expected_version=expected_version
+            actor=actor, application=application, action=Action.REFUSE, expected_version=expected_version
         )
         decision = _record_decision(
             actor=actor,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from vatspilot.domain.shared.text import Lang
 from vatspilot.services.eligibility import determine
 from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion
 
@@ -22,13 +21,13 @@ class ChecklistItem:
     latest_version: DocumentVersion | None
 
 
-def recompute_determination(application: Application, *, on: date, language_code: str = "en") -> dict[str, Any]:
+def recompute_determination(application: Application, *, on: date) -> dict[str, Any]:
     """Store the determination for the dossier as it stands; raises InputError for an unusable dossier.
 
     The stored JSON is the contract's decision document, with the rulebook version it was taken under.
     """
-    lang: Lang = "zh" if language_code.lower().startswith("zh") else "en"
-    determination = determine(application.as_profile(), on=on, lang=lang)
+    # Stored in English; a page in Chinese takes it again in Chinese for the same date and rulebook.
+    determination = determine(application.as_profile(), on=on, lang="en")
     application.determination = determination.to_dict()
     application.rulebook_version = determination.rulebook
     return application.determination

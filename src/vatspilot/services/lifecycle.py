@@ -80,10 +80,15 @@ def decide_for(actor: AbstractBaseUser, application: Application, action: Action
         refusals.append(
             TransitionRefused("role-not-allowed", {"state": state.value, "action": action.value, "role": "-"})
         )
-    # A failed guard says more than a role mismatch, which says more than a wrong state.
-    rank = {"guard": 0, "role-not-allowed": 1, "action-not-allowed-in-state": 2}
-    best = min(refusals, key=lambda r: rank.get(r.code.split(":")[0].replace("guard-failed", "guard"), 3))
+    best = min(refusals, key=_how_telling)
     raise ActionRefused(best.code, describe_refusal(best, application), **best.params)
+
+
+def _how_telling(refused: TransitionRefused) -> int:
+    """A failed guard says more than a role mismatch, which says more than a wrong state."""
+    if refused.code.startswith("guard-failed:"):
+        return 0
+    return 1 if refused.code == "role-not-allowed" else 2
 
 
 # --- the one way a status changes ------------------------------------------------------------------------
@@ -110,19 +115,13 @@ def apply_transition(
     on: date,
     note: str = "",
     extra: dict[str, Any] | None = None,
+    also_save: Sequence[str] = (),
 ) -> ApplicationEvent:
+    """The row applied: the status (and `also_save`, fields the action changed) in one versioned write,
+    the timeline event (whose dates the statutory clock reads) and the audit entry."""
     before = {"status": application.status, "version": application.version}
     application.status = transition.target.value
-    fields = ["status"]
-    if transition.action is Action.SUBMIT and application.received_on is None:
-        application.received_on = on
-        fields.append("received_on")
-    if transition.action is Action.ACCEPT:
-        application.accepted_on = on
-        fields.append("accepted_on")
-    if transition.action is Action.SUBMIT:
-        fields += ["determination", "rulebook_version"]
-    application.save_if_unchanged(update_fields=fields)
+    application.save_if_unchanged(update_fields=["status", *also_save])
     at = timezone.now()
     event = ApplicationEvent.objects.create(
         application=application,
@@ -157,9 +156,9 @@ def take(
     actor: AbstractBaseUser,
     application: Application,
     action: Action,
-    on: date,
     expected_version: int | None,
 ) -> tuple[Application, Transition, Role]:
+    """The locked application, the row to apply and the role the actor takes it in."""
     current = locked(application, expected_version)
     transition, role = decide_for(actor, current, action)
     return current, transition, role

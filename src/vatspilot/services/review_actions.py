@@ -49,7 +49,14 @@ def submit_application(
         except InputError as error:
             raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
         transition, role = decide_for(actor, current, Action.SUBMIT)
-        apply_transition(actor=actor, application=current, transition=transition, role=role, on=on)
+        apply_transition(
+            actor=actor,
+            application=current,
+            transition=transition,
+            role=role,
+            on=on,
+            also_save=("determination", "rulebook_version"),  # as judged on the day of submission
+        )
         notify_kind("application.submitted", current)
     return current
 
@@ -71,7 +78,6 @@ def request_supplement(
             actor=actor,
             application=application,
             action=Action.REQUEST_SUPPLEMENT,
-            on=on,
             expected_version=expected_version,
         )
         stage = SupplementStage.FORMAL if transition.source is State.SUBMITTED else SupplementStage.MINISTERIAL
@@ -99,7 +105,6 @@ def answer_supplement(
             actor=actor,
             application=application,
             action=Action.ANSWER_SUPPLEMENT,
-            on=on,
             expected_version=expected_version,
         )
         SupplementRequest.objects.filter(application=current, closed_at__isnull=True).update(closed_at=timezone.now())
@@ -170,7 +175,7 @@ def simple_action(
 ) -> Application:
     with transaction.atomic():
         current, transition, role = take(
-            actor=actor, application=application, action=action, on=on, expected_version=expected_version
+            actor=actor, application=application, action=action, expected_version=expected_version
         )
         apply_transition(actor=actor, application=current, transition=transition, role=role, on=on, note=note)
         if notification:
@@ -198,7 +203,7 @@ def record_opinion(
         raise ActionRefused("conditions-required", _("State the conditions of the concurrence."), field="conditions")
     with transaction.atomic():
         current, transition, role = take(
-            actor=actor, application=application, action=Action.RECORD_OPINION, on=on, expected_version=expected_version
+            actor=actor, application=application, action=Action.RECORD_OPINION, expected_version=expected_version
         )
         agency = AGENCY_OF_ROLE[role]
         OpinionRecord.objects.create(
@@ -239,7 +244,6 @@ def record_security_assessment(
             actor=actor,
             application=application,
             action=Action.RECORD_SECURITY_ASSESSMENT,
-            on=on,
             expected_version=expected_version,
         )
         AssessmentRecord.objects.create(

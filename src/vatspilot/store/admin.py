@@ -64,7 +64,7 @@ class StaffRoleAdmin(ReadOnlyAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "organisation", "jurisdiction", "status", "received_on", "accepted_on"]
+    list_display = ["id", "organisation", "jurisdiction", "status", "updated_at"]
     list_filter = ["status", "jurisdiction"]
     list_select_related = ["organisation", "jurisdiction"]
     search_fields = ["organisation__name", "organisation__uscc"]

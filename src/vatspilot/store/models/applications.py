@@ -62,8 +62,6 @@ class Application(models.Model):
     determination = models.JSONField(_("latest eligibility determination"), null=True, blank=True)
     rulebook_version = models.CharField(_("rulebook version"), max_length=64, blank=True)
 
-    received_on = models.DateField(_("received on"), null=True, blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
