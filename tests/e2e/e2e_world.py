@@ -16,10 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -97,18 +94,6 @@ def submitted_application(world: World) -> int:
         actor=actor, application=application, action=Action.SUBMIT, on=today, expected_version=application.version
     )
     return application.pk
-
-
-def compile_catalogue() -> None:
-    """Compile the Chinese catalogue when its .mo is missing or older than the .po (as tests/web does)."""
-    po = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    mo = po.with_suffix(".mo")
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-        return
-    with po.open("rb") as source:
-        catalogue = read_po(source)
-    with mo.open("wb") as target:
-        write_mo(target, catalogue)
 
 
 # --- Steps in the browser ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pilot_world import BASIS, ON, World
 
-from vatspilot.domain.applications import FINAL_STATES, TRANSITIONS, Action, Role, State
+from vatspilot.domain.applications import FINAL_STATES, TRANSITIONS, Action, Role, State, Transition
 from vatspilot.services import applications as svc
 from vatspilot.services.clock import clock_for
 from vatspilot.store.audit import verify_chain
@@ -52,28 +52,28 @@ def _snapshot(application: Application) -> tuple[object, ...]:
     [(row, role) for row in TRANSITIONS for role in row.roles],
     ids=[f"{row.source}-{row.action}-{role}" for row in TRANSITIONS for role in row.roles],
 )
-def test_every_row_of_the_table_for_every_role_it_names(world: World, row: object, role: Role) -> None:
-    application = world.drive_to(row.source)  # type: ignore[attr-defined]
-    if row.action is Action.APPROVE:  # type: ignore[attr-defined]
+def test_every_row_of_the_table_for_every_role_it_names(world: World, row: Transition, role: Role) -> None:
+    application = world.drive_to(row.source)
+    if row.action is Action.APPROVE:
         application = world.concur_all(application)
     audit_before = AuditEntry.objects.count()
     version_before = application.version
-    after = world.act(role, application, row.action, **FIELDS.get(row.action, {}))  # type: ignore[attr-defined]
-    assert after.status == row.target.value  # type: ignore[attr-defined]
+    after = world.act(role, application, row.action, **FIELDS.get(row.action, {}))
+    assert after.status == row.target.value
     assert after.version == version_before + 1  # one versioned write per transition
     event = ApplicationEvent.objects.filter(application=after).last()
     assert event is not None
     assert (event.action, event.from_state, event.to_state, event.role, event.on) == (
-        row.action.value,  # type: ignore[attr-defined]
-        row.source.value,  # type: ignore[attr-defined]
-        row.target.value,  # type: ignore[attr-defined]
+        row.action.value,
+        row.source.value,
+        row.target.value,
         role.value,
         ON,
     )
     entry = AuditEntry.objects.order_by("-seq").first()
-    assert entry is not None and entry.action == f"application.{row.action.value}"  # type: ignore[attr-defined]
+    assert entry is not None and entry.action == f"application.{row.action.value}"
     assert AuditEntry.objects.count() == audit_before + 1
-    assert entry.before["status"] == row.source.value and entry.after["status"] == row.target.value  # type: ignore[attr-defined]
+    assert entry.before["status"] == row.source.value and entry.after["status"] == row.target.value
     assert verify_chain().ok
 
 

@@ -21,7 +21,6 @@ from vatspilot.store.models import Application, DocumentVersion, Membership
 from vatspilot.web.forms import ActionForm, action_form
 
 # The states in which the applicant may change the dossier (edit it, upload documents).
-DOSSIER_EDITABLE = DOSSIER_EDITABLE_STATES  # the domain's rule, re-exported for the views
 
 # Actions the dossier page offers to the applicant itself; the application page offers the rest.
 APPLICANT_DOSSIER_ACTIONS = frozenset({Action.SUBMIT, Action.ANSWER_SUPPLEMENT})
@@ -109,7 +108,7 @@ def application_context(
     return {
         "application": application,
         "is_member": member,
-        "dossier_editable": member and application.status in DOSSIER_EDITABLE,
+        "dossier_editable": member and application.status in DOSSIER_EDITABLE_STATES,
         "clock": clock_for(application, today),
         "documents": document_rows(application),
         "missing": missing_items(application),

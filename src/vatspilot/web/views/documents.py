@@ -11,10 +11,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES
 from vatspilot.services.documents import UploadRejected, add_document_version
 from vatspilot.services.vocabulary import label
 from vatspilot.store.access import NotFound, access_application, access_document_version
-from vatspilot.web.application_page import DOSSIER_EDITABLE, is_member
+from vatspilot.web.application_page import is_member
 from vatspilot.web.forms import UploadForm
 
 
@@ -25,7 +26,7 @@ def upload(request: HttpRequest, application_id: int) -> HttpResponse:
     if not is_member(request.user, application):
         raise PermissionDenied(_("Only the applicant's members upload its documents."))
     back = redirect("web:dossier", application_id=application.pk)
-    if application.status not in DOSSIER_EDITABLE:
+    if application.status not in DOSSIER_EDITABLE_STATES:
         messages.error(
             request,
             _("The dossier cannot be changed while the application is %(state)s.")

@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vatspilot.domain.applications import Action, State
+from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Action, State
 from vatspilot.services.applications import ActionRefused, update_dossier
 from vatspilot.store.access import access_application
 from vatspilot.store.models import Application
 from vatspilot.web.application_page import (
     APPLICANT_DOSSIER_ACTIONS,
-    DOSSIER_EDITABLE,
     application_context,
     is_member,
 )
@@ -38,7 +37,7 @@ def dossier(request: HttpRequest, application_id: int) -> HttpResponse:
     if not is_member(request.user, application):
         # Officials see the application page; the dossier page is the applicant's workspace.
         return redirect("web:application", application_id=application.pk)
-    editable = application.status in DOSSIER_EDITABLE
+    editable = application.status in DOSSIER_EDITABLE_STATES
     form = DossierForm(initial=DossierForm.initial_for(application))
     services = ServiceFormSet(initial=service_initial(application), prefix="services")
     services_error = None
@@ -96,7 +95,7 @@ def _dossier_context(
         services_formset=services,
         services_error=services_error,
         upload_form=UploadForm(),
-        editable=application.status in DOSSIER_EDITABLE,
+        editable=application.status in DOSSIER_EDITABLE_STATES,
         # The submit button shows (disabled, with what is missing) even while submitting is refused.
         submit_form=action_form(Action.SUBMIT, version=application.version)
         if application.status == State.DRAFT
