@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: install run test test-sqlite test-postgres lint bench clean messages system-deps static
 
 # The database suites run on SQLite (the whole suite) and again on PostgreSQL (the tests that touch it).
-DB_TESTS := tests/store tests/services tests/web tests/api tests/e2e
+DB_TESTS := tests/store tests/services tests/web tests/api tests/entrypoints tests/e2e
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 install: system-deps $(VENV_STAMP) messages static
@@ -65,6 +65,7 @@ lint: install
 
 bench: install
 	$(PY) bench/screening.py
+	$(PY) bench/audit_verify.py
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 	$(PY) bench/review_transitions.py
 

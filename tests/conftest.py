@@ -19,6 +19,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # Settings read SECRET_KEY from the environment before any conftest runs; tests sign sessions.
     if not os.environ.get("SECRET_KEY"):
         django_settings.SECRET_KEY = TEST_SECRET_KEY
+    # The test client and the live server speak plain HTTP, as `vatspilot serve` does on 127.0.0.1;
+    # tests/entrypoints/test_safe_defaults.py checks the HTTPS settings in fresh processes.
+    if not os.environ.get("VATSPILOT_HTTPS"):
+        django_settings.SECURE_SSL_REDIRECT = False
+        django_settings.SESSION_COOKIE_SECURE = False
+        django_settings.CSRF_COOKIE_SECURE = False
+        django_settings.SECURE_HSTS_SECONDS = 0
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

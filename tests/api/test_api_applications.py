@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from pilot_world import World, client_for
 
 from vatspilot.domain.applications import Role, State
@@ -36,25 +36,56 @@ def test_the_list_holds_what_the_user_may_see_with_status_and_clock(world: World
     assert theirs.pk not in [item["id"] for item in body]
 
 
-def test_one_application_with_dossier_determination_clock_and_events(world: World) -> None:
-    application = world.drive_to(State.PRELIMINARY_ASSESSMENT)
+def test_one_application_with_dossier_determination_clock_and_events(world: World, settings: Any) -> None:
+    settings.VATSPILOT_TODAY = date(2025, 6, 20)  # the API judges the clock on legal_today(), pinned here
+    application = world.drive_to(State.PRELIMINARY_ASSESSMENT)  # accepted on Tue 3 June 2025
 
     response = client_for(world.users[Role.LOCAL_OFFICER]).get(f"/api/applications/{application.pk}")
 
     assert response.status_code == 200
     body = response.json()
-    expected_clock = clock_for(application, timezone.localdate())
-    assert body["clock"]["status"] == expected_clock.status.value
-    assert body["clock"]["unknown_years"] == list(expected_clock.unknown_years)
-    assert body["clock"]["days_used"] == expected_clock.days_used
+    # 4-6, 9-13 and 16-20 June 2025 are 13 working days; nine weeks more (58) end on 22 August, and the
+    # 60th is Tue 26 August.
+    assert body["clock"] == {
+        "started": True,
+        "days_used": 13,
+        "days_left": 47,
+        "paused": False,
+        "stopped": False,
+        "due_date": "2025-08-26",
+        "status": "on_track",
+        "unknown_years": [],
+        "provisional": False,
+        "provisional_years": [],
+    }
+    assert clock_for(application, date(2025, 6, 20)).due_date == date(2025, 8, 26)
     assert body["dossier"]["services"] == [{"code": "B11"}, {"code": "B25-05"}]
-    assert body["determination"]["schema"] == "vatspilot/decision/v1"
+    assert body["determination"]["schema"] == "vatspilot/decision/v2"
+    assert body["uncertain_basis"] == ["documents:pilot-additions"]
     assert body["rulebook_version"] == application.rulebook_version
     assert [(e["action"], e["from_state"], e["to_state"], e["actor"], e["role"]) for e in body["events"]] == [
         ("submit", "draft", "submitted", "applicant", "applicant"),
         ("accept", "submitted", "preliminary_assessment", "local_officer", "local_officer"),
     ]
     assert body["available_actions"] == ["complete_preliminary_assessment"]
+
+
+def test_the_clock_of_a_file_accepted_on_2_december_2026_is_provisional(world: World, settings: Any) -> None:
+    settings.VATSPILOT_TODAY = date(2026, 12, 2)
+    application = world.drive_to(State.PRELIMINARY_ASSESSMENT, dates=[date(2026, 12, 1), date(2026, 12, 2)])
+
+    client = client_for(world.users[Role.LOCAL_OFFICER])
+    detail = client.get(f"/api/applications/{application.pk}").json()["clock"]
+    listed = client.get("/api/applications").json()[0]["clock"]
+
+    # 21 working days are left in December 2026, then 39 on the projected 2027: the 60th is Mon 1 March.
+    assert detail == listed
+    assert (detail["due_date"], detail["status"], detail["provisional"], detail["provisional_years"]) == (
+        "2027-03-01",
+        "on_track",
+        True,
+        [2027],
+    )
 
 
 def test_missing_and_invisible_applications_are_the_same_404_problem(world: World) -> None:

@@ -1,5 +1,6 @@
 """A determination through the real command line: exit 0 and readable text in en and zh carrying every
-citation, contract JSON that validates, and `vatspilot schema` printing exactly the shipped contract."""
+citation with its confidence code, contract JSON that validates, and `vatspilot schema` printing exactly the
+shipped contract."""
 
 from __future__ import annotations
 
@@ -99,6 +100,10 @@ def test_text_output_is_readable_and_cites_every_rule(tmp_path: Path, which: str
     assert found, "a determination without a single citation"
     for citation in found:
         assert citation in text, f"citation missing from the {lang} text: {citation}"
+    # Each citation follows its reason's confidence code.
+    basis = {"en": "Basis [{code}]: {citation}", "zh": "依据［{code}］：{citation}"}[lang]
+    for reason in [*decision["conditions"], *(r for s in decision["services"] for r in s["reasons"])]:
+        assert basis.format(code=reason["confidence"], citation=reason["citation"]) in text
     for reason in decision["conditions"]:
         assert reason["message"] in text
     if lang == "zh":
@@ -126,7 +131,7 @@ def test_json_output_validates_against_the_decision_schema(tmp_path: Path, which
     decision = check_json(tmp_path, profile, lang)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in decision_validator().iter_errors(decision)]
     assert not errors
-    assert decision["schema"] == "vatspilot/decision/v1"
+    assert decision["schema"] == "vatspilot/decision/v2"
     assert decision["on"] == ON
     assert decision["outcome"] == outcome
     if outcome == "ineligible":
@@ -149,6 +154,9 @@ def test_json_output_is_the_same_decision_in_both_languages_apart_from_words(tmp
             [(r["rule"], r["effect"]) for r in d["conditions"]],
             sorted(d["required_documents"]),
             d["required_assessments"],
+            [(s["code"], s["opening"]) for s in d["services"]],
+            [[(r["rule"], r["effect"], r["confidence"], r["in_force"]) for r in s["reasons"]] for s in d["services"]],
+            [a["services"] for a in d["licence"]["areas"]],
             d["licence"]["services"],
         )
 
@@ -162,7 +170,10 @@ def test_schema_command_prints_the_shipped_contract(tmp_path: Path, name: str) -
     assert result.stdout == shipped_schema_text(name)
     source_copy = REPO_ROOT / "src" / "vatspilot" / "contracts" / f"{name}.schema.json"
     assert result.stdout == source_copy.read_text(encoding="utf-8")
-    assert json.loads(result.stdout)["$id"] == f"vatspilot/{name}/v1"
+    assert (
+        json.loads(result.stdout)["$id"]
+        == {"profile": "vatspilot/profile/v1", "decision": "vatspilot/decision/v2"}[name]
+    )
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
@@ -182,3 +193,107 @@ def test_schema_command_rejects_an_unknown_name(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
+
+
+def text_lines(tmp_path: Path, profile: dict[str, Any], lang: str) -> list[str]:
+    result = run(["check", str(write_profile(tmp_path, profile)), "--on", ON, "--lang", lang], tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_eligible_text_shows_confidence_opening_area_and_the_u_warning_in_english(tmp_path: Path) -> None:
+    # Given Beijing, 100% US-held, B11 (opened by Notice 107) and B22 (excepted nationally) on 2025-06-01
+    lines = text_lines(tmp_path, ELIGIBLE, "en")
+
+    # Then the answer says at the top that it rests on the U-graded pilot checklist, and a legend follows
+    assert lines[1] == (
+        "Caution: this answer rests on rules graded U (uncertain or conflicting sources): "
+        "documents:pilot-additions. Check them against the sources before relying on it."
+    )
+    assert lines[2:6] == [
+        "Outcome: eligible",
+        "Foreign share after look-through: 100%",
+        "Opening-up regions: notice-107:beijing, comprehensive-pilot:beijing",
+        "Confidence: C1 = official text; C2 = secondary source paraphrasing the rule; M = unsourced, to be "
+        "verified; U = uncertain or conflicting sources",
+    ]
+    # Each service with its route, opening and area; each citation after its confidence code and period
+    assert (
+        "  B11 Internet data center (IDC), incl. internet resource collaboration: eligible, pilot route "
+        "(opening: Notice 107), area: Beijing (foreign share allowed up to 100%)"
+    ) in lines
+    assert "        Basis [C1]: MIIT Communications Letter [2024] No. 107, item 2 (in force 2024-10-23..)" in lines
+    assert (
+        "  B22 Domestic multi-party communication: eligible, national route, area: Beijing "
+        "(foreign share allowed up to 100%)"
+    ) in lines
+    assert lines[-4:] == [
+        "Required documents: business-licence, articles-of-association, ownership-structure-statement, "
+        "business-plan, technical-solution, service-quality-measures, data-security-measures, "
+        "lawful-operation-undertaking, network-topology-domestic, network-topology-overseas, contingency-plan",
+        "Required assessments: security-assessment",
+        "Licence, by area:",
+        "  Beijing: B11, B22",
+    ]
+
+
+def test_eligible_text_in_chinese_cites_the_chinese_instruments(tmp_path: Path) -> None:
+    lines = text_lines(tmp_path, ELIGIBLE, "zh")
+
+    assert lines[1] == (
+        "注意：本结论依据可信度为U（来源不确定或相互矛盾）的规则：documents:pilot-additions。"
+        "依赖本结论前，请对照原始来源核实。"
+    )
+    assert lines[5] == "可信度：C1 = 官方文本；C2 = 转述规则的二手来源；M = 无来源，有待核实；U = 来源不确定或相互矛盾"
+    assert (
+        "        依据［C1］：《工业和信息化部关于开展增值电信业务扩大对外开放试点工作的通告》"
+        "（工信部通信函〔2024〕107号）第二条（有效期 2024-10-23..）"
+    ) in lines
+    assert (
+        "  B11 互联网数据中心业务：符合条件, 试点路径 （开放措施：107号通告）, 经营地域：北京市（外资股比上限 100%）"
+        in lines
+    )
+    assert lines[-2:] == ["许可证（按经营地域）：", "  北京市: B11, B22"]
+
+
+def test_an_answer_resting_on_no_u_rule_has_no_warning(tmp_path: Path) -> None:
+    # Given a determination where nothing is eligible: no pilot checklist, no U rule shaping it
+    lines = text_lines(tmp_path, INELIGIBLE, "en")
+
+    assert lines[1] == "Outcome: ineligible"
+    assert not [line for line in lines if line.startswith("Caution")]
+    assert (
+        "        Basis [M]: Special Administrative Measures for Foreign Investment Access (Negative List, 2024 "
+        "edition, NDRC/MOFCOM Order No. 23), item 13 (number unverified): limited to telecom businesses opened "
+        "under China's WTO commitments (in force 2024-11-01..)"
+    ) in lines
+    assert lines[-1] == "Licence: none (nothing is eligible)"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_json_reasons_carry_confidence_and_period_with_the_citation_in_the_language(tmp_path: Path, lang: str) -> None:
+    decision = check_json(tmp_path, ELIGIBLE, lang)
+
+    b11 = decision["services"][0]
+    assert (b11["code"], b11["route"], b11["opening"], b11["area"]) == (
+        "B11",
+        "pilot",
+        "notice-107",
+        {"en": "Beijing", "zh": "北京市"}[lang],
+    )
+    allows = [r for r in b11["reasons"] if r["effect"] == "allows"]
+    assert [(r["rule"], r["confidence"], r["in_force"], r["citation"]) for r in allows] == [
+        (
+            "cap:notice-107",
+            "C1",
+            {"from": "2024-10-23", "to": None},
+            {
+                "en": "MIIT Communications Letter [2024] No. 107, item 2",
+                "zh": "《工业和信息化部关于开展增值电信业务扩大对外开放试点工作的通告》"
+                "（工信部通信函〔2024〕107号）第二条",
+            }[lang],
+        )
+    ]
+    assert decision["licence"]["areas"] == [
+        {"area": {"en": "Beijing", "zh": "北京市"}[lang], "services": ["B11", "B22"]}
+    ]

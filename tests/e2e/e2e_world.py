@@ -19,11 +19,11 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from vatspilot.domain.applications import Action
 from vatspilot.services import applications as svc
+from vatspilot.services.clock import legal_today
 from vatspilot.services.documents import add_document_version
 from vatspilot.services.identity import create_applicant, create_staff_user
 from vatspilot.store.models import Organisation, Role
@@ -32,7 +32,7 @@ PASSWORD = "e2e-pilot-passphrase-2026"
 # 100% Hong Kong owned, registered in Pudong with RMB 10,000,000: B11 takes the pilot route there.
 OWNERSHIP = [{"name": "Harbour Cloud Ltd", "jurisdiction": "HK", "percent": 100}]
 SERVICES = ("B11", "B25-05")
-LICENCE_AREA = "Shanghai Pudong New Area and Lin-gang Special Area"
+LICENCE_AREA = "Shanghai Pudong New Area and Lin-gang"  # decision v2: the per-service area label
 BASIS = "MIIT Order No. 42 Art. 11; Pilot Notice (MIIT Communications Letter [2024] No. 107)"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -76,7 +76,7 @@ def build_world(base_url: str) -> World:
 def submitted_application(world: World) -> int:
     """An application already submitted, made through the services (for tests about other pages)."""
     actor = get_user_model().objects.get(username=APPLICANT)
-    today = timezone.localdate()
+    today = legal_today()
     application = svc.create_application(actor=actor, organisation=world.organisation, on=today)
     application = svc.update_dossier(
         actor=actor,

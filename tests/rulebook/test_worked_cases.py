@@ -47,6 +47,10 @@ SERVICE_KEYS = {
     "outcome",
     "route",
     "max_foreign_share",
+    "opening",
+    "area",
+    "confidence",
+    "in_force",
     "rules_include",
     "rules_exclude",
     "effects",
@@ -115,7 +119,7 @@ def _same(expected: Any, actual: Any) -> bool:
 def compare_service(i: int, expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
     problems = []
     where = f"services[{i}] ({expected['code']})"
-    for key in ("code", "scope", "outcome", "route", "max_foreign_share"):
+    for key in ("code", "scope", "outcome", "route", "opening", "area", "max_foreign_share"):
         if key in expected and not _same(expected[key], actual.get(key)):
             problems.append(f"{where}.{key}: expected {expected[key]!r}, engine {actual.get(key)!r}")
     reasons = actual.get("reasons", [])
@@ -132,6 +136,15 @@ def compare_service(i: int, expected: dict[str, Any], actual: dict[str, Any]) ->
             problems.append(f"{where}: no reason with rule {rule} (expected effect {effect!r})")
         elif any(e != effect for e in effects):
             problems.append(f"{where}: {rule} has effect {effects}, expected {effect!r}")
+    for rule, confidence in expected.get("confidence", {}).items():
+        codes = [r["confidence"] for r in reasons if r["rule"] == rule]
+        if not codes or any(c != confidence for c in codes):
+            problems.append(f"{where}: {rule} has confidence {codes}, expected {confidence!r}")
+    for rule, (start, end) in expected.get("in_force", {}).items():
+        wanted = {"from": str(start), "to": None if end is None else str(end)}
+        periods = [r["in_force"] for r in reasons if r["rule"] == rule]
+        if not periods or any(p != wanted for p in periods):
+            problems.append(f"{where}: {rule} in force {periods}, expected {wanted}")
     return problems
 
 

@@ -134,7 +134,7 @@ def test_the_decision_keeps_the_determination_it_relied_on_and_cannot_be_edited(
     application = world.drive_to(State.APPROVED)
     decision = Decision.objects.get(application=application)
     assert (decision.outcome, decision.legal_basis) == ("approved", BASIS)
-    assert decision.licence_area == "Shanghai Pudong New Area and Lin-gang Special Area"
+    assert decision.licence_area == "Shanghai Pudong New Area and Lin-gang"
     assert decision.licence_services == ["B11", "B25-05"]
     assert decision.determination["on"] == ON.isoformat()
     assert decision.determination["outcome"] == "eligible"

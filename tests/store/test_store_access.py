@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
+from vatspilot.domain.applications import Action
 from vatspilot.store.access import (
+    SUBMIT_ACTION,
     NotFound,
     access_application,
     access_document,
@@ -15,7 +19,15 @@ from vatspilot.store.access import (
     access_organisation,
     visible_applications,
 )
-from vatspilot.store.models import Document, DocumentVersion, Membership, Organisation, Role
+from vatspilot.store.models import (
+    Application,
+    ApplicationEvent,
+    Document,
+    DocumentVersion,
+    Membership,
+    Organisation,
+    Role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +41,29 @@ NATIONAL = [
 ]
 
 
+def timeline(application: Application, actor, *steps: tuple[str, str, str]) -> Application:
+    """The timeline rows the lifecycle would have written: (action, from, to) each."""
+    for action, source, target in steps:
+        ApplicationEvent.objects.create(
+            application=application,
+            action=action,
+            from_state=source,
+            to_state=target,
+            on=date(2025, 6, 3),
+            at=timezone.now(),
+            actor=actor,
+            role="applicant",
+        )
+    return application
+
+
+SUBMIT = ("submit", "draft", "submitted")
+
+
 @pytest.fixture
 def world(make_user, make_organisation, make_application):
-    """Two organisations, Shanghai and Beijing, each with a draft and a submitted application."""
+    """Two organisations, Shanghai and Beijing, each with a draft and a submitted application; Shanghai
+    also has a draft withdrawn before submission and an application withdrawn after it."""
     shanghai = make_organisation()
     beijing = make_organisation(uscc="91110105MA01ABCD13", division_code="110105", name="北京示例")
     drafts_only = Organisation.objects.create(
@@ -40,12 +72,24 @@ def world(make_user, make_organisation, make_application):
         division_code="440305",
         registered_capital_cny=Decimal("1"),
     )
+    author = make_user("author")
     apps = {
         "sh_draft": make_application(shanghai),
-        "sh_submitted": make_application(shanghai, status="submitted"),
+        "sh_submitted": timeline(make_application(shanghai, status="submitted"), author, SUBMIT),
+        "sh_withdrawn_draft": timeline(
+            make_application(shanghai, status="withdrawn"), author, ("withdraw", "draft", "withdrawn")
+        ),
+        "sh_withdrawn_submitted": timeline(
+            make_application(shanghai, status="withdrawn"), author, SUBMIT, ("withdraw", "submitted", "withdrawn")
+        ),
         "bj_draft": make_application(beijing),
-        "bj_approved": make_application(beijing, status="approved"),
+        "bj_approved": timeline(
+            make_application(beijing, status="approved"), author, SUBMIT, ("approve", "ministerial_review", "approved")
+        ),
         "gd_draft": make_application(drafts_only),
+        "gd_withdrawn_draft": timeline(
+            make_application(drafts_only, status="withdrawn"), author, ("withdraw", "draft", "withdrawn")
+        ),
     }
     users = {
         "sh_member": make_user("sh_member", Role.APPLICANT),
@@ -68,18 +112,23 @@ def world(make_user, make_organisation, make_application):
     return {"apps": apps, "users": users, "orgs": {"sh": shanghai, "bj": beijing, "gd": drafts_only}}
 
 
-SUBMITTED = {"sh_submitted", "bj_approved"}
+# Officials see what was ever submitted, withdrawn or not; never a draft, withdrawn or not.
+SUBMITTED = {"sh_submitted", "sh_withdrawn_submitted", "bj_approved"}
 EXPECTED_APPLICATIONS = {
-    "sh_member": {"sh_draft", "sh_submitted"},
+    "sh_member": {"sh_draft", "sh_submitted", "sh_withdrawn_draft", "sh_withdrawn_submitted"},
     "bj_member": {"bj_draft", "bj_approved"},
-    "sh_officer": {"sh_submitted"},
+    "sh_officer": {"sh_submitted", "sh_withdrawn_submitted"},
     "two_province_officer": SUBMITTED,
-    "gd_officer": set(),  # its only application is a draft
+    "gd_officer": set(),  # its applications were never submitted: a draft and a withdrawn draft
     "no_role": set(),
     "inactive": set(),
     "anonymous": set(),
     **{role.value: SUBMITTED for role in NATIONAL},
 }
+
+
+def test_the_store_names_the_submission_as_the_lifecycle_does():
+    assert Action.SUBMIT.value == SUBMIT_ACTION
 
 
 @pytest.mark.parametrize("who", sorted(EXPECTED_APPLICATIONS))
@@ -135,7 +184,7 @@ def test_access_application_takes_two_queries(world, django_assert_num_queries):
 def documents(world, django_user_model):
     uploader = world["users"]["sh_member"]
     result = {}
-    for name in ("sh_draft", "sh_submitted"):
+    for name in ("sh_draft", "sh_submitted", "sh_withdrawn_draft", "sh_withdrawn_submitted"):
         document = Document.objects.create(application=world["apps"][name], kind="business-plan")
         version = DocumentVersion.objects.create(
             document=document,
@@ -165,8 +214,9 @@ def test_documents_are_seen_by_whoever_sees_their_application(world, documents, 
             assert refusal(access_document_version, actor, version.pk)[2] == "document version not found"
 
 
-def test_a_refused_document_looks_exactly_like_a_missing_one(world, documents):
-    document, _version = documents["sh_draft"]
+@pytest.mark.parametrize("draft", ["sh_draft", "sh_withdrawn_draft"])
+def test_a_refused_document_looks_exactly_like_a_missing_one(world, documents, draft):
+    document, _version = documents[draft]
 
     assert refusal(access_document, world["users"]["miit_reviewer"], document.pk) == refusal(
         access_document, world["users"]["miit_reviewer"], document.pk + 1000

@@ -273,3 +273,61 @@ def test_two_connections_appending_at_once_take_turns(jurisdictions):
     assert AuditEntry.objects.filter(action="test.a").count() == per_thread
     result = verify_chain()
     assert (result.ok, result.count) == (True, 2 * per_thread)
+
+
+# --- streaming verification ---------------------------------------------------------------------------
+
+
+def raw_json_column(seq: int, column: str):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM store_auditentry WHERE seq = %s", [seq])
+        return cursor.fetchone()[0]
+
+
+def test_before_and_after_are_stored_in_the_canonical_form_the_hash_covers(jurisdictions):
+    subject = Jurisdiction.objects.get(code="310000")
+    with transaction.atomic():
+        record_audit(actor=None, action="x.y", obj=subject, before=None, after={"z": 1, "a": {"名": "值", "b": [1, 2]}})
+
+    stored = raw_json_column(1, "after")
+
+    if connection.vendor == "sqlite":  # PostgreSQL's jsonb keeps a form of its own
+        assert stored == '{"a":{"b":[1,2],"名":"值"},"z":1}'
+    assert verify_chain().ok
+
+
+def test_entries_stored_before_the_canonical_form_still_verify(jurisdictions):
+    """An entry written with Django's default JSON (spaces, insertion order) is parsed and re-encoded."""
+    append(3)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE store_auditentry SET after = %s WHERE seq = 2",
+            ['{"name_en": "Shanghai 2"}'],  # the same value, in the form Django wrote before
+        )
+
+    result = verify_chain()
+
+    assert (result.ok, result.count) == (True, 3)
+
+
+def test_verification_streams_in_chunks_and_still_finds_the_edit(jurisdictions):
+    append(7)
+    intact = verify_chain(chunk_size=2)
+    tamper_update(6, action="jurisdiction.deleted")
+
+    broken = verify_chain(chunk_size=2)
+
+    assert (intact.ok, intact.count) == (True, 7)
+    assert (broken.seq, broken.kind, broken.count) == (6, "edited", 5)
+
+
+def test_a_time_edited_into_nonsense_is_an_edit_not_a_crash(jurisdictions):
+    append(2)
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL refuses a non-time in a timestamp column")
+        cursor.execute("UPDATE store_auditentry SET at = 'yesterday' WHERE seq = 2")
+
+    result = verify_chain()
+
+    assert (result.seq, result.kind) == (2, "edited")

@@ -41,12 +41,13 @@ def test_a_local_officer_is_created_with_jurisdictions_an_argon2_hash_and_an_aud
     assert verify_chain().ok
 
 
-def test_an_administrator_may_use_the_django_admin_and_the_creator_is_recorded(jurisdictions, make_user):
+def test_an_administrator_may_look_in_the_django_admin_but_is_no_superuser(jurisdictions, make_user):
     creator = make_user("root", Role.ADMINISTRATOR)
 
     user = create_staff_user(username="admin2", password=PASSWORD, role=Role.ADMINISTRATOR, actor=creator)
 
-    assert (user.is_staff, user.is_superuser) == (True, True)
+    assert (user.is_staff, user.is_superuser) == (True, False)
+    assert user.get_all_permissions() == set()
     assert AuditEntry.objects.get().actor == creator
 
 

@@ -82,3 +82,23 @@ def test_the_settings_the_platform_relies_on():
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert "django_tasks_db" in settings.INSTALLED_APPS
     assert "vatspilot.store" in settings.INSTALLED_APPS
+
+
+def test_the_protections_every_response_goes_through():
+    middleware = settings.MIDDLEWARE
+    # HTTPS redirect first, then static files (so they get it too), then the Content Security Policy.
+    assert middleware[:3] == [
+        "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "csp.middleware.CSPMiddleware",
+    ]
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    assert (directives["script-src"], directives["style-src"], directives["object-src"]) == (
+        ["'self'"],
+        ["'self'"],
+        ["'none'"],
+    )
+    assert not any("unsafe" in source for sources in directives.values() for source in sources)
+    assert settings.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedStaticFilesStorage"
+    assert (settings.X_FRAME_OPTIONS, settings.SECURE_CONTENT_TYPE_NOSNIFF) == ("DENY", True)
+    assert settings.CSRF_FAILURE_VIEW == "config.error_views.csrf_failure"

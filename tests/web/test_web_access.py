@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from pilot_world import World, client_for
 
-from vatspilot.domain.applications import Role, State
+from vatspilot.domain.applications import Action, Role, State
 from vatspilot.store.models import DocumentVersion
 
 MISSING = 999_999
@@ -98,3 +98,59 @@ def test_media_files_are_not_served_from_media_url(world: World) -> None:
     response = client_for(world.applicant).get("/media/" + version.file.name)
 
     assert response.status_code == 404
+
+
+def _everyone(world: World) -> dict[str, object]:
+    return {
+        **{role.value: user for role, user in world.users.items()},
+        "beijing_officer": world.outsider,
+        "other_applicant": world.other_applicant,
+    }
+
+
+def _pages(application, version) -> list[str]:
+    return [
+        reverse("web:application", args=[application.pk]),
+        reverse("web:dossier", args=[application.pk]),
+        reverse("web:download", args=[version.pk]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "who",
+    [*(role.value for role in Role), "beijing_officer", "other_applicant"],
+)
+def test_a_draft_withdrawn_before_submission_stays_the_applicants_alone(world: World, who: str) -> None:
+    application = world.drive_to(State.WITHDRAWN)  # straight from the draft: never submitted
+    version = DocumentVersion.objects.filter(document__application=application).first()
+    client = client_for(_everyone(world)[who])
+
+    statuses = [client.get(path).status_code for path in _pages(application, version)]
+    link = f'href="{reverse("web:application", args=[application.pk])}"'.encode()
+    listed = link in client.get(reverse("web:queue")).content
+
+    assert statuses == ([200, 200, 200] if who == Role.APPLICANT.value else [404, 404, 404])
+    assert not (listed and who != Role.APPLICANT.value)
+
+
+OFFICIALS_OF_SHANGHAI = {role.value for role in Role} - {Role.APPLICANT.value}
+
+
+@pytest.mark.parametrize(
+    "who",
+    [*(role.value for role in Role), "beijing_officer", "other_applicant"],
+)
+def test_an_application_withdrawn_after_submission_stays_on_the_officials_record(world: World, who: str) -> None:
+    application = world.drive_to(State.SUBMITTED)
+    application = world.act(Role.APPLICANT, application, Action.WITHDRAW)
+    version = DocumentVersion.objects.filter(document__application=application).first()
+    client = client_for(_everyone(world)[who])
+
+    statuses = [client.get(path).status_code for path in _pages(application, version)]
+
+    if who == Role.APPLICANT.value:
+        assert statuses == [200, 200, 200]
+    elif who in OFFICIALS_OF_SHANGHAI:
+        assert statuses == [200, 302, 200]  # the dossier page is the applicant's: officials go to the application
+    else:
+        assert statuses == [404, 404, 404]

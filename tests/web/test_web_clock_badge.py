@@ -72,3 +72,65 @@ def _clock(status: DeadlineStatus, *, days_left: int | None = 20, years: tuple[i
 )
 def test_the_badge_names_the_status_and_any_unknown_years(clock: ClockStatus, language: str, expected: str) -> None:
     assert _render(clock, language) == expected
+
+
+_PANEL = Template('{% include "web/partials/clock.html" %}')
+
+# A file accepted on 2 December 2026, seen that day: its due date falls in 2027, projected.
+_PROVISIONAL = ClockStatus(
+    started=True,
+    days_used=0,
+    days_left=60,
+    paused=False,
+    stopped=False,
+    due_date=date(2027, 3, 1),
+    status=DeadlineStatus.ON_TRACK,
+    provisional_years=(2027,),
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            '<span class="badge badge--on-track">On track</span> '
+            '<span class="badge badge--provisional">Provisional: 2027 holidays projected</span>',
+        ),
+        (
+            "zh-hans",
+            '<span class="badge badge--on-track">正常</span> '
+            '<span class="badge badge--provisional">暂定：2027 年节假日为推算</span>',
+        ),
+    ],
+)
+def test_the_badge_says_when_the_clock_is_provisional(language: str, expected: str) -> None:
+    assert _render(_PROVISIONAL, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "due", "explanation"),
+    [
+        (
+            "en",
+            "<dd>2027-03-01 (provisional)</dd>",
+            "<dt>Provisional</dt>\n      <dd>The official holiday arrangement for 2027 is not published yet.",
+        ),
+        ("zh-hans", "<dd>2027-03-01 （暂定）</dd>", "<dt>暂定</dt>\n      <dd>2027 年的官方节假日安排尚未公布。"),
+    ],
+)
+def test_the_clock_panel_marks_the_due_date_provisional_and_says_why(language: str, due: str, explanation: str) -> None:
+    with translation.override(language):
+        html = _PANEL.render(Context({"clock": _PROVISIONAL}))
+
+    assert due in html
+    assert explanation in html
+
+
+def test_an_official_clock_says_nothing_provisional() -> None:
+    official = _clock(DeadlineStatus.ON_TRACK)
+    with translation.override("en"):
+        html = _PANEL.render(Context({"clock": official}))
+
+    assert "<dd>2026-12-20</dd>" in html
+    assert "rovisional" not in html

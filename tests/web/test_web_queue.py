@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -94,14 +95,40 @@ def test_an_empty_queue_says_so(world: World, language: str, text: str) -> None:
     assert text in response.content.decode()
 
 
-def test_the_queue_page_shows_the_clock_badge(world: World) -> None:
+@pytest.mark.parametrize(
+    ("today", "badge"),
+    [
+        (date(2025, 9, 30), '<span class="badge badge--overdue">Overdue</span>\n</td>'),
+        (
+            # 2027's official arrangement is not known: its days are projected, and the badge says so.
+            date(2027, 3, 1),
+            '<span class="badge badge--overdue">Overdue</span> '
+            '<span class="badge badge--provisional">Provisional: 2027 holidays projected</span>',
+        ),
+    ],
+)
+def test_the_queue_page_shows_the_clock_badge(world: World, settings: Any, today: date, badge: str) -> None:
+    settings.VATSPILOT_TODAY = today  # the page judges the clocks on legal_today(), pinned here
     application = world.drive_to(State.PRELIMINARY_ASSESSMENT, dates=[date(2025, 1, 2), date(2025, 1, 3)])
 
     response = client_for(world.users[Role.LOCAL_OFFICER]).get(reverse("web:queue"))
 
     text = response.content.decode()
     assert reverse("web:application", args=[application.pk]) in text
-    assert '<span class="badge badge--overdue">Overdue</span>' in text
+    assert badge in text
+
+
+def test_the_queue_page_shows_a_provisional_badge_for_a_file_accepted_on_2_december_2026(
+    world: World, settings: Any
+) -> None:
+    settings.VATSPILOT_TODAY = date(2026, 12, 2)
+    world.drive_to(State.PRELIMINARY_ASSESSMENT, dates=[date(2026, 12, 1), date(2026, 12, 2)])
+
+    english = client_for(world.users[Role.LOCAL_OFFICER]).get(reverse("web:queue")).content.decode()
+    chinese = client_for(world.users[Role.LOCAL_OFFICER], "zh-hans").get(reverse("web:queue")).content.decode()
+
+    assert '<span class="badge badge--provisional">Provisional: 2027 holidays projected</span>' in english
+    assert '<span class="badge badge--provisional">暂定：2027 年节假日为推算</span>' in chinese
 
 
 def test_the_queue_reads_a_fixed_number_of_queries_however_long_it_is(world: World) -> None:

@@ -19,8 +19,9 @@ def compare_outcomes(base: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
 
 
 def changed_services(base: pl.DataFrame, other: pl.DataFrame) -> int:
-    """Rows (services) whose outcome, route or cap differ; both frames come from one input, row for row."""
-    keys = ("outcome", "route", "max_foreign_share")
+    """Rows (services) whose outcome, route, opening, area or cap differ; both frames come from one input,
+    row for row."""
+    keys = ("outcome", "route", "opening", "area", "max_foreign_share")
     diff = pl.lit(False)
     for key in keys:
         diff = diff | pl.col(key).ne_missing(pl.col(f"{key}_other"))

@@ -3,11 +3,35 @@ session, with Django's CSRF check on every unsafe method (send the X-CSRFToken h
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.parser import Parser
 from ninja.security import SessionAuth
 
 from vatspilot.api import problems
 from vatspilot.api.routers.applications import router as applications_router
+from vatspilot.contracts import strict_json
+
+
+class StrictJSONParser(Parser):
+    """Request bodies through the project's one strict JSON reader: duplicate keys, NaN, huge numbers,
+    deep nesting, lone surrogates and NUL are refused with a 400 naming the place (problems.py turns
+    the StrictJSONError that django-ninja wraps into problem details)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return strict_json.loads(request.body)
+
+    def parse_querydict(self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest) -> Any:
+        # A NUL in a query parameter reaches the database as a filter, and PostgreSQL refuses it there.
+        for name, values in data.lists():
+            if any("\x00" in text for text in [name, *values]):
+                raise problems.FieldProblem(name.replace("\x00", ""), "nul", _("A NUL character is not allowed here."))
+        return super().parse_querydict(data, list_fields, request)
+
 
 api = NinjaAPI(
     title="vatspilot API",
@@ -19,6 +43,7 @@ api = NinjaAPI(
     ),
     auth=SessionAuth(csrf=True),
     urls_namespace="api",
+    parser=StrictJSONParser(),
 )
 problems.install(api)
 api.add_router("/applications", applications_router)

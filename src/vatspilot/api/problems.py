@@ -2,22 +2,31 @@
 
 Every error the API returns has ``type``, ``title``, ``status`` and ``detail``; refusals add the
 services' stable ``code`` and, where one field is at fault, ``field`` (its name, or a JSON pointer into
-the dossier); request validation adds ``errors``, one per bad field, each with a JSON ``pointer``.
+the dossier); request validation adds ``errors``, one per bad field, each with a JSON ``pointer``;
+a body the strict JSON reader refuses is a 400 with ``pointer``, ``line`` and ``column``, and a body
+over DATA_UPLOAD_MAX_MEMORY_SIZE a 413. Anything unforeseen is a 500 that says nothing more.
 A missing application and one the user may not see give the same 404, word for word.
 """
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from vatspilot.contracts.input_errors import describe_json_problem
+from vatspilot.contracts.strict_json import StrictJSONError
 from vatspilot.services.applications import ActionRefused, Conflict
 from vatspilot.store.access import NotFound
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "urn:vatspilot:problem:"
@@ -131,7 +140,59 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja wraps whatever the parser raised in HttpError(400, "Cannot parse request body").
+    if isinstance(exc.__cause__, StrictJSONError):
+        return _unreadable_json(request, exc.__cause__)
     return problem(request, exc.status_code, detail=str(exc.message))
+
+
+def _unreadable_json(request: HttpRequest, exc: StrictJSONError) -> HttpResponse:
+    return problem(
+        request,
+        400,
+        type_=TYPE_BASE + "invalid-json",
+        title=_("The body is not acceptable JSON"),
+        detail=describe_json_problem(exc, _),
+        code=exc.code,
+        pointer=exc.pointer,
+        line=exc.line,
+        column=exc.column,
+    )
+
+
+def too_large(request: HttpRequest, exc: RequestDataTooBig | None = None) -> HttpResponse:
+    """413: the body is over DATA_UPLOAD_MAX_MEMORY_SIZE (also config/error_views.py's answer under /api/)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return problem(
+        request,
+        413,
+        type_=TYPE_BASE + "too-large",
+        title=_("Request too large"),
+        detail=_("The request body is larger than the %(size)s MiB accepted.") % {"size": f"{limit / 1048576:g}"},
+        max_bytes=limit,
+    )
+
+
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, detail=_("Your role does not allow this."))
+
+
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    logger.warning("API request refused: %s", exc)
+    return problem(request, 400, detail=_("The request could not be read."))
+
+
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else: logged in full, answered with nothing but the fact. (django-ninja's own handler
+    would answer with the traceback whenever DEBUG is on.)"""
+    logger.error("API request failed: %s %s", request.method, request.path, exc_info=exc)
+    return problem(
+        request,
+        500,
+        type_=TYPE_BASE + "server-error",
+        title=_("Server error"),
+        detail=_("Something went wrong on our side. It has been logged; please try again later."),
+    )
 
 
 def install(api: NinjaAPI) -> None:
@@ -143,3 +204,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, _unauthenticated)
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(PermissionDenied, _forbidden)
+    api.add_exception_handler(SuspiciousOperation, _suspicious)
+    api.add_exception_handler(Exception, _unexpected)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 
 class ClockOut(Schema):
@@ -17,6 +18,11 @@ class ClockOut(Schema):
     due_date: date | None
     status: Literal["not_started", "on_track", "due_soon", "overdue", "stopped", "unknown_calendar"]
     unknown_years: list[int] = Field(description="Years the official working-day calendar does not cover yet.")
+    provisional: bool = Field(
+        description="The counts or the due date rest on a provisional projection (statutory holidays alone, "
+        "no make-up days) for a year whose official arrangement is not known yet; recomputed once it is."
+    )
+    provisional_years: list[int] = Field(description="The years projected from the statutory holidays.")
 
 
 class OrganisationOut(Schema):
@@ -52,19 +58,61 @@ class EventOut(Schema):
     actor: str | None
     role: str
     note: str
+    details: dict[str, Any] = Field(
+        description="Particulars: the dossier hash an action was taken on and the reviews it voided."
+    )
+
+
+class ConditionOut(Schema):
+    agency: Literal["miit", "cac", "mps"]
+    conditions: str
+
+
+class DecisionOut(Schema):
+    outcome: Literal["approved", "refused"]
+    legal_basis: str
+    reasons: str
+    licence_area: str
+    licence_services: list[str]
+    conditions: list[ConditionOut] = Field(description="The conditions of the concurrences, for the licence.")
+    dossier_hash: str = Field(description="SHA-256 of the dossier the decision was taken on.")
+    rulebook_version: str
+    determination: dict[str, Any] = Field(
+        description="The determination the decision relied on, exactly as stored (contract v1 or v2, see its `schema`)."
+    )
+    decided_at: datetime
 
 
 class ApplicationOut(ApplicationSummaryOut):
     dossier: DossierOut
-    determination: dict[str, Any] | None = Field(description="Contract vatspilot/decision/v1.")
+    uncertain_basis: list[str] = Field(
+        description="The rules graded U (uncertain or conflicting sources) that the determination rests on: "
+        "when not empty, tell the reader before anything else. Always empty for a v1 determination, which "
+        "carries no confidence codes."
+    )
+    determination: dict[str, Any] | None = Field(
+        description="As stored when it was taken, never recomputed under a newer rulebook: contract "
+        "vatspilot/decision/v2, or vatspilot/decision/v1 for one taken before (its `schema` says which; v1 has "
+        "no confidence, in_force, opening or area, and its licence has one area). Each v2 reason carries the "
+        "confidence code of its rule beside its citation: C1 confirmed from the official text or a "
+        "regulator's page; C2 from a secondary source paraphrasing the rule; M unsourced, to be verified; "
+        "U uncertain or conflicting sources (置信度：C1 官方文本或监管部门网页；C2 转述规则的二手来源；"
+        "M 无来源，有待核实；U 来源不确定或相互矛盾)."
+    )
     rulebook_version: str
     missing_items: list[str]
     available_actions: list[str] = Field(description="What the signed-in user may do now.")
     events: list[EventOut]
+    dossier_hash: str = Field(description="SHA-256 of the dossier as it stands: what reviews are given on.")
+    decision: DecisionOut | None
 
 
 class ActionIn(Schema):
-    """The application's version the client last saw, and the action's fields (see each action)."""
+    """The application's version the client last saw, and the action's fields (see each action).
+
+    Strict: "3" is not 3, true is not 1, and a field the API does not know is refused, not ignored."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     expected_version: int = Field(ge=1)
     items: list[str] | None = Field(None, description="request_supplement: what to supply or correct.")

@@ -11,27 +11,34 @@ import click
 
 from vatspilot.cli.errors import fail
 from vatspilot.cli.explain import explain
+from vatspilot.cli.i18n import translator
 from vatspilot.cli.options import as_lang, lang_option, parse_date, rulebook_for, today
+from vatspilot.contracts import strict_json
+from vatspilot.contracts.input_errors import describe_json_problem
 from vatspilot.contracts.profiles import parse_profile
+from vatspilot.contracts.strict_json import StrictJSONError
 from vatspilot.domain.policy.eligibility import evaluate
 from vatspilot.domain.shared.errors import InputError
+from vatspilot.domain.shared.text import Lang
 
 
-def read_json(path: str) -> Any:
+def read_json(path: str, lang: Lang = "en") -> Any:
+    """The file's JSON through the strict reader; an InputError names the file, then the place in it."""
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, "unreadable", detail=str(exc)) from None
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(path, "unreadable", detail=exc.strerror or str(exc)) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, "not-json", detail=f"line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        return strict_json.loads(data)
+    except StrictJSONError as exc:
+        problem = describe_json_problem(exc, translator(lang).gettext)
+        raise InputError(path, "json-at", at=exc.pointer, line=exc.line, column=exc.column, problem=problem) from None
 
 
 @click.command()
 @click.argument("profile", metavar="PROFILE.json")
 @click.option("--on", "on_text", metavar="YYYY-MM-DD", help="Date the rules are taken at (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print the contract JSON (vatspilot/decision/v1).")
+@click.option("--json", "as_json", is_flag=True, help="Print the contract JSON (vatspilot/decision/v2).")
 @click.option("--scenario", type=click.Path(path_type=Path), help="A what-if scenario (YAML) over the rulebook.")
 @lang_option
 def check(profile: str, on_text: str | None, as_json: bool, scenario: Path | None, lang: str) -> None:
@@ -43,7 +50,7 @@ def check(profile: str, on_text: str | None, as_json: bool, scenario: Path | Non
     try:
         on = parse_date(on_text, "--on", today())
         rulebook = rulebook_for(scenario)
-        data = read_json(profile)
+        data = read_json(profile, language)
         parsed = parse_profile(data)
         determination = evaluate(parsed, on=on, lang=language, rulebook=rulebook)
     except InputError as error:

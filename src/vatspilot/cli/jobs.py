@@ -29,16 +29,15 @@ def jobs() -> None:
     "on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="The day to judge the clocks on, YYYY-MM-DD (default: today, local time).",
+    help="The day to judge the clocks on, YYYY-MM-DD (default: today in China).",
 )
 def clock_alerts(on: datetime | None) -> None:
     """Alert whoever holds each application whose review period ends soon or has ended; once a day."""
     _setup_django()
-    from django.utils import timezone
-
     from vatspilot.jobs.clock_alerts import send_clock_alerts
+    from vatspilot.services.clock import legal_today
 
-    day = on.date() if on is not None else timezone.localdate()
+    day = on.date() if on is not None else legal_today()
     created = send_clock_alerts(day)
     click.echo(f"clock alerts on {day.isoformat()}: {created} notifications created")
 

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "serve": "vatspilot.cli.platform:serve",
     "audit": "vatspilot.cli.platform:audit",
     "jobs": "vatspilot.cli.jobs:jobs",
+    "calendar": "vatspilot.cli.working_calendar:calendar",
 }
 
 

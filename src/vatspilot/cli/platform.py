@@ -1,11 +1,15 @@
-"""The platform's commands: migrate the database, verify the audit chain, serve the site.
+"""The platform's commands: migrate the database, verify the audit chain, serve the site (Gunicorn, or
+Django's development server with --dev).
 
 Django is set up inside each command, never at import, so that listing commands stays fast.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import sys
+from typing import NoReturn
 
 import click
 
@@ -42,26 +46,79 @@ def verify() -> None:
     _setup_django()
     from vatspilot.store.audit import verify_chain
 
-    result = verify_chain()
+    result = verify_chain(parallel=True)  # this process is ours alone: a long chain may use both cores
     click.echo(str(result))
     if not result.ok:
         raise SystemExit(1)
 
 
+LOOPBACK_NAMES = frozenset({"localhost"})
+_OFF = frozenset({"", "0", "false", "no", "off"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or "localhost") is reachable only from this machine."""
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(2)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-def serve(host: str, port: int) -> None:
-    """Migrate, then run Django's development server (no autoreload). DEBUG is on unless set."""
-    # runserver is the development server: with DEBUG off it would serve no static files and, without
-    # a SECRET_KEY, no logins. A deployment runs config.wsgi under a real server instead.
-    os.environ.setdefault("DEBUG", "1")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Gunicorn worker processes.")
+@click.option("--dev", is_flag=True, help="Django's auto-reloading development server, DEBUG on (loopback only).")
+def serve(host: str, port: int, workers: int, dev: bool) -> None:
+    """Migrate, collect the static files and run the site under Gunicorn (DEBUG off unless DEBUG=1).
+
+    On a loopback address (the default) the site speaks plain HTTP; on any other address it is HTTPS
+    only (redirect, HSTS, secure cookies) and a TLS proxy must be in front. --dev runs Django's
+    development server instead, with DEBUG on and auto-reload: never for anyone but you.
+    """
+    loopback = is_loopback(host)
+    if loopback:
+        # Only this machine can connect, so plain http://127.0.0.1 is fine; VATSPILOT_HTTPS=1 still
+        # turns HTTPS on, for a proxy on this machine that forwards to 127.0.0.1.
+        os.environ.setdefault("VATSPILOT_HTTPS", "0")
+        os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+    else:
+        if dev:
+            _refuse("--dev: the development server shows debug pages; it listens on a loopback address only.")
+        if os.environ.get("VATSPILOT_HTTPS", "on").strip().lower() in _OFF:
+            _refuse(f"--host {host}: another machine may connect, so VATSPILOT_HTTPS cannot be off.")
+        if os.environ.get("DEBUG", "").strip().lower() not in _OFF:
+            _refuse(f"--host {host}: another machine may connect, so DEBUG (which shows settings) must be off.")
+        os.environ["VATSPILOT_HTTPS"] = "1"
+        if not os.environ.get("ALLOWED_HOSTS", "").strip():
+            _refuse(f"--host {host}: set ALLOWED_HOSTS to the site's host names (comma-separated).")
+    if dev:
+        # The development server needs DEBUG to serve static files and to reload; it is on only here.
+        os.environ.setdefault("DEBUG", "1")
     _setup_django()
     from django.core.management import call_command
 
-    _migrate(1)
+    if os.environ.get("RUN_MAIN") != "true":  # the auto-reloader's child: its parent migrated already
+        _migrate(1)
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    call_command("runserver", address, use_reloader=False)
+    if dev:
+        call_command("runserver", address)
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    scheme = "http" if loopback else "https (behind your TLS proxy)"
+    click.echo(f"Serving on {address} ({scheme}); stop with Ctrl+C.")
+    # Gunicorn replaces this process: it receives the signals, and the settings above are its
+    # environment (each worker imports config.settings afresh).
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+    options = ["--bind", address, "--workers", str(workers), "--access-logfile", "-"]
+    os.execv(sys.executable, [*gunicorn, *options])
 
 
 @click.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -102,7 +103,7 @@ def parse_profile(data: Any) -> Profile:
         uscc=data.get("uscc"),
         division_code=registration["division_code"],
         zones=frozenset(registration.get("zones", [])),
-        registered_capital_cny=float(data["registered_capital_cny"]),
+        registered_capital_cny=_decimal(data["registered_capital_cny"]),
         shareholders=tuple(_holder(h) for h in data["shareholders"]),
         services=tuple(
             ServiceRequest(s["code"], s.get("scope"), tuple(s.get("content", []))) for s in data["services"]
@@ -112,11 +113,17 @@ def parse_profile(data: Any) -> Profile:
     )
 
 
+def _decimal(value: Any) -> Decimal:
+    # Through str: a JSON 33.33 read as a float stays 33.33 rather than its binary neighbour.
+    return Decimal(str(value))
+
+
 def _holder(raw: Mapping[str, Any]) -> Holder:
     children = raw.get("shareholders")
     return Holder(
         name=raw["name"],
         jurisdiction=raw["jurisdiction"],
-        percent=float(raw["percent"]),
+        percent=_decimal(raw["percent"]),
         shareholders=tuple(_holder(c) for c in children) if children is not None else None,
+        foreign_invested=bool(raw.get("foreign_invested", False)),
     )

@@ -7,10 +7,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import router, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from vatspilot.domain.applications import DeadlineStatus, State
-from vatspilot.services.clock import clock_for
+from vatspilot.services.clock import clock_for, legal_today
 from vatspilot.services.notifications import NotificationKind, notify_about
 from vatspilot.store.models import Application, Notification
 
@@ -42,8 +44,8 @@ def send_clock_alerts(today: date) -> int:
 
 @task()
 def run_clock_alerts() -> int:
-    """The daily run, for today's local date."""
-    return send_clock_alerts(timezone.localdate())
+    """The daily run, for today's date in China."""
+    return send_clock_alerts(legal_today())
 
 
 def _alert(application_id: int, today: date) -> int:
@@ -62,7 +64,11 @@ def _alert(application_id: int, today: date) -> int:
         kind = ALERT_OF_STATUS.get(clock.status)
         if kind is None or clock.paused or _alerted(application, kind, today):
             return 0
-        context = {"due_date": clock.due_date or "-", "days_left": clock.days_left, "days_used": clock.days_used}
+        due: object = clock.due_date or "-"
+        if clock.due_date and clock.provisional:
+            # Projected from the statutory holidays alone: the reader is told, in their own language.
+            due = format_lazy("{} {}", clock.due_date.isoformat(), _("(provisional)"))
+        context = {"due_date": due, "days_left": clock.days_left, "days_used": clock.days_used}
         return len(notify_about(kind=kind, application=application, context=context))
 
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 
 from vatspilot.contracts import schema
-from vatspilot.domain.policy.rules import CapTier, Rulebook, RuleEntry, where_covers
+from vatspilot.domain.policy.rules import OPENINGS, CapTier, Rulebook, RuleEntry, opening_of, where_covers
 from vatspilot.domain.shared.text import LocalizedText
 from vatspilot.rulebook import parse
 from vatspilot.rulebook.errors import RulebookError
@@ -28,6 +28,7 @@ _KINDS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
     "caps": ("caps", parse.cap),
     "prohibitions": ("prohibitions", parse.prohibition),
     "conditions": ("conditions", parse.condition),
+    "notes": ("notes", parse.note),
     "documents": ("documents", parse.documents),
     "parameters": ("parameters", parse.parameter),
 }
@@ -70,6 +71,7 @@ def load_rulebook(data_dir: Path | None = None, scenario: Path | None = None) ->
     if scenario is not None:
         raw, label = apply_scenario(raw, scenario)
         version = f"{version}+scenario.{label}"
+    raw = _resolve_settings(raw)
     parsed: dict[str, tuple[Any, ...]] = {}
     for name, (field, parser) in _KINDS.items():
         file = f"{name}.yaml"
@@ -78,11 +80,18 @@ def load_rulebook(data_dir: Path | None = None, scenario: Path | None = None) ->
     start = manifest["start"]
     provinces_doc = _read_yaml(data_dir / "provinces.yaml")
     messages_doc = _read_yaml(data_dir / "messages.yaml")
+    gaps_path = data_dir / "gaps.yaml"
+    gaps = (
+        tuple(parse.gap(g, "gaps.yaml") for g in _entries(_read_yaml(gaps_path), "gaps.yaml"))
+        if gaps_path.is_file()
+        else ()
+    )
     rulebook = Rulebook(
         version=version,
         start=start if isinstance(start, date) else date.fromisoformat(str(start)),
         provinces={str(k): _text(v, "provinces.yaml", str(k)) for k, v in provinces_doc["provinces"].items()},
         messages={str(k): _text(v, "messages.yaml", str(k)) for k, v in messages_doc["messages"].items()},
+        gaps=gaps,
         **parsed,
     )
     _check_references(rulebook)
@@ -92,6 +101,38 @@ def load_rulebook(data_dir: Path | None = None, scenario: Path | None = None) ->
 @cache
 def default_rulebook() -> Rulebook:
     return load_rulebook()
+
+
+SETTING_PREFIX = "@"
+
+
+def _resolve_settings(raw: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """A date written `@parameter:...` is that parameter's value, so that a start that is a setting (the
+    comprehensive pilot's) lives once and a scenario can move it."""
+    values: dict[str, Any] = {}
+    for entry in raw.get("parameters", []):
+        if isinstance(entry, Mapping) and "id" in entry:
+            values.setdefault(str(entry["id"]), entry.get("value"))
+    resolved: dict[str, list[Any]] = {}
+    for name, entries in raw.items():
+        out = []
+        for entry in entries:
+            if isinstance(entry, Mapping) and any(
+                isinstance(entry.get(k), str) and entry[k].startswith(SETTING_PREFIX) for k in ("from", "to")
+            ):
+                entry = dict(entry)
+                for key in ("from", "to"):
+                    value = entry.get(key)
+                    if isinstance(value, str) and value.startswith(SETTING_PREFIX):
+                        setting = value[len(SETTING_PREFIX) :]
+                        if setting not in values:
+                            raise RulebookError(
+                                f"{name}.yaml", str(entry.get("id")), f"'{key}' names no parameter {setting}"
+                            )
+                        entry[key] = values[setting]
+            out.append(entry)
+        resolved[name] = out
+    return resolved
 
 
 def _text(value: Any, file: str, key: str) -> LocalizedText:
@@ -127,15 +168,29 @@ def _check_references(rulebook: Rulebook) -> None:
                     raise RulebookError("caps.yaml", rule.meta.id, f"scope {grant.scope} is not a scope of {code}")
         if rule.tier is not CapTier.OPENING and rule.where != "everywhere":
             raise RulebookError("caps.yaml", rule.meta.id, "national rules apply everywhere")
+        if rule.tier is CapTier.OPENING and rule.opening not in OPENINGS:
+            raise RulebookError("caps.yaml", rule.meta.id, f"an opening rule's region is one of {', '.join(OPENINGS)}")
+    for region in rulebook.regions:
+        if opening_of(region.id) not in OPENINGS:
+            raise RulebookError("regions.yaml", region.id, f"a region's id starts with one of {', '.join(OPENINGS)}")
     for code in scopes:
         periods = [
             r.meta.period
             for r in rulebook.caps
-            if r.tier is CapTier.NATIONAL_DEFAULT and r.cap_for(code, None) is not None
+            if r.tier is not CapTier.OPENING and any(code in g.codes for g in r.grants)
         ]
-        _check_covered(sorted({(p.start, p.end) for p in periods}), rulebook.start, code)
+        spans = sorted({(p.start, p.end) for p in periods}, key=lambda span: (span[0], span[1] or date.max))
+        _check_covered(spans, rulebook.start, code)
+    contents = set(schema("profile")["$defs"]["service"]["properties"]["content"]["items"]["enum"])
     for p in rulebook.prohibitions:
         _check_where(p.where, region_ids, "prohibitions.yaml", p.meta.id)
+        if set(p.contents) - contents:
+            raise RulebookError(
+                "prohibitions.yaml", p.meta.id, f"unknown content {', '.join(sorted(set(p.contents) - contents))}"
+            )
+        for content in p.contents:
+            if f"content.{content}" not in rulebook.messages:
+                raise RulebookError("messages.yaml", None, f"no name for content.{content}")
     decision = schema("decision")["properties"]
     known_documents = set(decision["required_documents"]["items"]["enum"])
     known_assessments = set(decision["required_assessments"]["items"]["enum"])
@@ -156,7 +211,7 @@ def _check_where(where: str, region_ids: set[str], file: str, entry: str) -> Non
 
 
 def _check_covered(periods: list[tuple[date, date | None]], start: date, code: str) -> None:
-    """Every code needs a national default cap on every date the rulebook covers."""
+    """Every code needs a national cap (the default or a rule of its own) on every date the rulebook covers."""
     cursor: date | None = start
     for begin, end in periods:
         if cursor is None:
@@ -168,7 +223,7 @@ def _check_covered(periods: list[tuple[date, date | None]], start: date, code: s
         elif end >= cursor:
             cursor = date.fromordinal(end.toordinal() + 1)
     if cursor is not None:
-        raise RulebookError("caps.yaml", None, f"no national-default cap for {code} from {cursor}")
+        raise RulebookError("caps.yaml", None, f"no national cap for {code} from {cursor}")
 
 
 def apply_scenario(raw: dict[str, list[Any]], path: Path) -> tuple[dict[str, list[Any]], str]:

@@ -1,10 +1,19 @@
-"""The statutory review clock of an application, from its timeline and the rulebook's parameters."""
+"""The statutory review clock of an application, from its timeline and the rulebook's parameters, and the
+one place the platform reads today's date for judging it (`legal_today`).
+
+The calendars are read from the calendar data on every call and nothing computed is stored: a clock is
+computed when it is shown, so a year's notice entered now turns tomorrow's provisional figures (and
+today's) into official ones at once."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
 
 from vatspilot.domain.applications import (
     Action,
@@ -17,10 +26,26 @@ from vatspilot.domain.applications import (
     clock_status,
 )
 from vatspilot.rulebook.loader import default_rulebook
-from vatspilot.services.working_days import ChineseWorkingDayCalendar
+from vatspilot.services.working_days import working_calendars
 from vatspilot.store.models import Application, ApplicationEvent
 
-_CALENDAR = ChineseWorkingDayCalendar()
+# The rules are China's, so "today" is the date in China, whatever the server's or the user's zone.
+LEGAL_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def legal_today() -> date:
+    """Today's date in China: the one place views, the API and jobs read the date they judge clocks on.
+
+    Tests (and a demonstration) pin it with the setting VATSPILOT_TODAY (a date or YYYY-MM-DD); otherwise
+    it is `timezone.now()` in China.
+    """
+    pinned: object = getattr(settings, "VATSPILOT_TODAY", None)
+    if isinstance(pinned, date):
+        return pinned.date() if isinstance(pinned, datetime) else pinned
+    if isinstance(pinned, str) and pinned:
+        return date.fromisoformat(pinned)
+    now: datetime = timezone.localtime(timezone.now(), LEGAL_TIME_ZONE)
+    return now.date()
 
 
 def clock_settings(on: date) -> ClockSettings:
@@ -51,5 +76,9 @@ def clocks_for(applications: Sequence[Application], today: date) -> dict[int, Cl
     by_application: dict[int, list[ApplicationEvent]] = defaultdict(list)
     for event in ApplicationEvent.objects.filter(application__in=[a.pk for a in applications]).order_by("at", "id"):
         by_application[event.application_id].append(event)
-    settings = clock_settings(today)
-    return {a.pk: clock_status(clock_events(by_application[a.pk]), settings, _CALENDAR, today) for a in applications}
+    parameters = clock_settings(today)
+    official, projection = working_calendars()
+    return {
+        a.pk: clock_status(clock_events(by_application[a.pk]), parameters, official, today, projection)
+        for a in applications
+    }

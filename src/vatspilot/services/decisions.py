@@ -1,5 +1,7 @@
-"""The licensing decision: approval (every agency concurred, the assessment is positive) or refusal, each
-recorded once, with the determination it relied on, and never edited afterwards."""
+"""The licensing decision: approval (every agency concurred and the assessment is positive, all on the
+dossier as it stands, and the determination of the decision day finds every service eligible) or refusal,
+each recorded once with the dossier hash it was taken on and the determination it relied on, and never
+edited afterwards."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from vatspilot.domain.applications import (
     Transition,
 )
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.dossier import recompute_determination
+from vatspilot.services.dossier import dossier_hash_of, recompute_determination
 from vatspilot.services.lifecycle import (
     ActionRefused,
     apply_transition,
@@ -28,6 +30,7 @@ from vatspilot.services.lifecycle import (
     notify_kind,
     take,
 )
+from vatspilot.services.review_basis import conditions_in_force
 from vatspilot.store.models import (
     Application,
     Decision,
@@ -43,8 +46,9 @@ def approve_application(
     on: date,
     expected_version: int | None = None,
 ) -> Decision:
-    """The licence decision. The determination is taken again on the decision day and relied on as such;
-    the licence's area and services are the ones it finds."""
+    """The licence decision. The determination is taken again on the decision day (`on`) and relied on as
+    such: the table's guard refuses the approval unless it finds every service eligible. The licence's
+    area and services are the ones it finds; the concurrences' conditions are carried with it."""
     if not legal_basis.strip():
         raise ActionRefused("legal-basis-required", _("State the legal basis of the decision."), field="legal_basis")
     with transaction.atomic():
@@ -54,7 +58,7 @@ def approve_application(
         except InputError as error:
             raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
         transition, role = decide_for(actor, current, Action.APPROVE)
-        licence = current.determination["licence"] or {"area": "", "services": []}
+        licence = _licence_of(current.determination)
         decision = _record_decision(
             actor=actor,
             application=current,
@@ -65,10 +69,19 @@ def approve_application(
             legal_basis=legal_basis,
             reasons=_("Every agency concurred and the security assessment is positive."),
             licence=licence,
+            conditions=conditions_in_force(current),
             also_save=("determination", "rulebook_version"),  # as judged on the decision day
         )
         notify_kind("application.approved", current, {"legal_basis": legal_basis.strip()})
     return decision
+
+
+def _licence_of(determination: dict[str, Any]) -> dict[str, Any]:
+    """The licence the determination finds, as {area, services}; the decision/v2 contract lists it by
+    area ({areas: [{area, services}], services}), the decision names the areas together."""
+    licence = determination.get("licence") or {}
+    area = "; ".join(item["area"] for item in licence.get("areas", []))
+    return {"area": area[:200], "services": list(licence.get("services", []))}
 
 
 def _record_decision(
@@ -82,11 +95,13 @@ def _record_decision(
     legal_basis: str,
     reasons: str,
     licence: dict[str, Any] | None,
+    conditions: list[dict[str, str]] | None = None,
     also_save: Sequence[str] = (),
 ) -> Decision:
-    """The decision record (never edited afterwards) with the determination it relied on, then the
-    transition that carries it, in the caller's transaction."""
+    """The decision record (never edited afterwards) with the dossier hash it was taken on and the
+    determination it relied on, then the transition that carries it, in the caller's transaction."""
     area, services = (licence["area"], licence["services"]) if licence else ("", [])
+    dossier_hash = dossier_hash_of(application)
     decision = Decision.objects.create(
         application=application,
         outcome=outcome,
@@ -96,12 +111,19 @@ def _record_decision(
         licence_services=services,
         determination=application.determination or {},
         rulebook_version=application.rulebook_version,
+        dossier_hash=dossier_hash,
+        conditions=conditions or [],
         actor=actor,
         decided_at=timezone.now(),
     )
-    extra: dict[str, Any] = {"decision": decision.pk, "outcome": outcome.value, "legal_basis": legal_basis.strip()}
+    extra: dict[str, Any] = {
+        "decision": decision.pk,
+        "outcome": outcome.value,
+        "legal_basis": legal_basis.strip(),
+        "dossier_hash": dossier_hash,
+    }
     if licence:
-        extra.update(licence_area=area, licence_services=services)
+        extra.update(licence_area=area, licence_services=services, conditions=conditions or [])
     apply_transition(
         actor=actor,
         application=application,
@@ -111,6 +133,7 @@ def _record_decision(
         note=reasons.strip(),
         extra=extra,
         also_save=also_save,
+        details={"dossier_hash": dossier_hash},
     )
     return decision
 

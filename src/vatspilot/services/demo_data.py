@@ -19,7 +19,7 @@ from vatspilot.domain.applications import Action, State
 from vatspilot.services import applications as svc
 from vatspilot.services.documents import add_document_version
 from vatspilot.services.identity import create_applicant, create_staff_user
-from vatspilot.services.working_days import ChineseWorkingDayCalendar
+from vatspilot.services.working_days import ProjectedWorkingDayCalendar
 from vatspilot.store.models import Application, Organisation
 
 # Documented demo passwords (README): one per role, never for production.
@@ -99,6 +99,8 @@ ORGANISATIONS = [
     ),
 ]
 
+# No superuser and no Django model permissions for anyone: `admin` holds the administrator role, which
+# opens the staff accounts page and lets it look (only) through the read-only Django admin.
 STAFF = [
     ("officer-beijing", "local_officer", "110000"),
     ("officer-shanghai", "local_officer", "310000"),
@@ -152,7 +154,7 @@ def accounts() -> list[DemoAccount]:
 
 
 def _working_days_before(today: date, count: int) -> date:
-    calendar = ChineseWorkingDayCalendar()
+    calendar = ProjectedWorkingDayCalendar()
     day = today
     while count > 0:
         day -= timedelta(days=1)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from vatspilot.domain.applications.dossier_version import dossier_hash
 from vatspilot.services.eligibility import determine
-from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion
+from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion, Organisation
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,44 @@ def recompute_determination(application: Application, *, on: date) -> dict[str, 
     application.determination = determination.to_dict()
     application.rulebook_version = determination.rulebook
     return application.determination
+
+
+def every_service_eligible(determination: dict[str, Any] | None) -> bool:
+    """The determination finds every service of the dossier eligible (and there is at least one)."""
+    services = (determination or {}).get("services") or []
+    return bool(services) and all(service.get("outcome") == "eligible" for service in services)
+
+
+def document_hashes_for(applications: Sequence[Application]) -> dict[int, dict[str, str]]:
+    """Each application's current document versions, {kind: SHA-256}, in one query."""
+    hashes: dict[int, dict[str, str]] = {a.pk: {} for a in applications}
+    for application_id, kind, sha256 in (
+        DocumentVersion.objects.filter(document__application_id__in=list(hashes))
+        .order_by("document__application_id", "document__kind", "number")
+        .values_list("document__application_id", "document__kind", "sha256")
+    ):
+        hashes[application_id][kind] = sha256  # ordered by number: the last one read is the current one
+    return hashes
+
+
+def dossier_hashes_for(
+    applications: Sequence[Application], documents: dict[int, dict[str, str]] | None = None
+) -> dict[int, str]:
+    """The content hash of each dossier as it stands (domain.applications.dossier_version), in two queries:
+    the organisations not already loaded and the current document versions (unless `documents` gives
+    them, as document_hashes_for reads them)."""
+    missing = {a.organisation_id for a in applications if not Application.organisation.is_cached(a)}
+    organisations = Organisation.objects.in_bulk(missing)
+    for application in applications:
+        if application.organisation_id in organisations:
+            application.organisation = organisations[application.organisation_id]
+    documents = documents if documents is not None else document_hashes_for(applications)
+    return {a.pk: dossier_hash(a.as_profile(), documents[a.pk]) for a in applications}
+
+
+def dossier_hash_of(application: Application) -> str:
+    """The content hash of the dossier as it stands: what an opinion, an assessment or a decision is given on."""
+    return dossier_hashes_for([application])[application.pk]
 
 
 def required_documents(application: Application) -> list[str]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Role, State
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.dossier import recompute_determination
+from vatspilot.services.dossier import dossier_hash_of, recompute_determination
 from vatspilot.services.lifecycle import ActionRefused, input_error_text, locked, roles_of
 from vatspilot.store.audit import record_audit
 from vatspilot.store.models import (
@@ -45,7 +45,9 @@ def update_dossier(
 ) -> Application:
     """Change the dossier (draft, or while a supplement is requested) and recompute its determination.
 
-    A dossier the engine cannot judge is refused whole, with the field named; nothing is saved.
+    A dossier the engine cannot judge is refused whole, with the field named; nothing is saved. The audit
+    entry carries the dossier hash before and after: the opinions and assessments given on the earlier
+    one are voided when the supplement is answered (review_actions.answer_supplement).
     """
     with transaction.atomic():
         current = locked(application, expected_version)
@@ -56,7 +58,13 @@ def update_dossier(
                 "dossier-locked",
                 _("The dossier can only be changed in a draft or while a supplement is requested."),
             )
-        before = {"ownership": current.ownership, "services": current.services, "service_area": current.service_area}
+        before = {
+            "ownership": current.ownership,
+            "services": current.services,
+            "service_area": current.service_area,
+            "dishonest_list": current.dishonest_list,
+            "dossier_hash": dossier_hash_of(current),
+        }
         if ownership is not None:
             current.ownership = ownership
         if services is not None:
@@ -88,6 +96,8 @@ def update_dossier(
                 "ownership": current.ownership,
                 "services": current.services,
                 "service_area": current.service_area,
+                "dishonest_list": current.dishonest_list,
+                "dossier_hash": dossier_hash_of(current),
                 "outcome": current.determination["outcome"] if current.determination else None,
                 "rulebook": current.rulebook_version,
             },

@@ -11,10 +11,14 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count
 
 from vatspilot.domain.applications import Agency, ApplicationFacts, Opinion, Role, SecurityAssessment
-from vatspilot.services.dossier import required_documents
+from vatspilot.services.dossier import (
+    document_hashes_for,
+    dossier_hashes_for,
+    every_service_eligible,
+    required_documents,
+)
 from vatspilot.store.models import (
     Application,
-    Document,
     Membership,
     StaffRole,
     SupplementRequest,
@@ -57,50 +61,53 @@ class ActorStanding:
 
 
 def facts_for(applications: Sequence[Application]) -> dict[int, ApplicationFacts]:
-    """The guards' snapshot of each application, from four queries in all."""
+    """The guards' snapshot of each application, from a fixed number of queries: the document versions
+    (what is on file, and the dossier hash), the formal notices, the opinions and assessments in force."""
     ids = [a.pk for a in applications]
-    present: dict[int, set[str]] = defaultdict(set)
-    for application_id, kind in (
-        Document.objects.filter(application_id__in=ids, versions__isnull=False)
-        .values_list("application_id", "kind")
-        .distinct()
-    ):
-        present[application_id].add(kind)
+    documents = document_hashes_for(applications)
+    hashes = dossier_hashes_for(applications, documents)
     formal = dict(
         SupplementRequest.objects.filter(application_id__in=ids, stage=SupplementStage.FORMAL)
         .values("application_id")
         .annotate(n=Count("id"))
         .values_list("application_id", "n")
     )
-    opinions: dict[int, dict[Agency, Opinion]] = defaultdict(dict)
-    for application_id, agency, opinion in OpinionRecord.objects.filter(application_id__in=ids).values_list(
-        "application_id", "agency", "opinion"
-    ):
-        opinions[application_id][Agency(agency)] = Opinion(opinion)
-    latest: dict[int, str] = {}
-    for application_id, result in (
-        AssessmentRecord.objects.filter(application_id__in=ids)
+    opinions: dict[int, dict[Agency, tuple[Opinion, str]]] = defaultdict(dict)
+    for application_id, agency, opinion, given_on in OpinionRecord.objects.filter(
+        application_id__in=ids, voided_at__isnull=True
+    ).values_list("application_id", "agency", "opinion", "dossier_hash"):
+        opinions[application_id][Agency(agency)] = (Opinion(opinion), given_on)
+    latest: dict[int, tuple[str, str]] = {}
+    for application_id, result, given_on in (
+        AssessmentRecord.objects.filter(application_id__in=ids, voided_at__isnull=True)
         .order_by("application_id", "assessed_at", "id")
-        .values_list("application_id", "result")
+        .values_list("application_id", "result", "dossier_hash")
     ):
-        latest[application_id] = result  # ordered: the last one read is the latest
-    return {a.pk: _facts(a, present[a.pk], formal.get(a.pk, 0), opinions[a.pk], latest.get(a.pk)) for a in applications}
+        latest[application_id] = (result, given_on)  # ordered: the last one read is the latest
+    return {
+        a.pk: _facts(a, set(documents[a.pk]), formal.get(a.pk, 0), hashes[a.pk], opinions[a.pk], latest.get(a.pk))
+        for a in applications
+    }
 
 
 def _facts(
     application: Application,
     present: set[str],
     formal_requests: int,
-    opinions: dict[Agency, Opinion],
-    assessment: str | None,
+    dossier_hash: str,
+    opinions: dict[Agency, tuple[Opinion, str]],
+    assessment: tuple[str, str] | None,
 ) -> ApplicationFacts:
     determination = application.determination or {}
     return ApplicationFacts(
         required_documents_complete=bool(determination) and set(required_documents(application)) <= present,
-        determination_eligible=determination.get("outcome") == "eligible",
+        determination_eligible=every_service_eligible(determination),
         formal_supplement_requests=formal_requests,
-        opinions=opinions,
-        security_assessment=SecurityAssessment(assessment) if assessment else None,
+        opinions={agency: opinion for agency, (opinion, _given_on) in opinions.items()},
+        security_assessment=SecurityAssessment(assessment[0]) if assessment else None,
+        dossier_hash=dossier_hash,
+        opinion_hashes={agency: given_on for agency, (_opinion, given_on) in opinions.items()},
+        assessment_hash=assessment[1] if assessment else "",
     )
 
 

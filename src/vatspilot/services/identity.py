@@ -29,11 +29,11 @@ def create_staff_user(
     actor: AbstractBaseUser | None = None,
 ) -> AbstractBaseUser:
     """Create an official holding ``role``. A local officer names one or more jurisdictions (objects or
-    province-level codes such as "310000"); other roles name none. Administrators may also use the
-    Django admin. Raises ValidationError for a bad role, jurisdiction, username or password."""
+    province-level codes such as "310000"); other roles name none. Administrators may also look
+    through the (read-only) Django admin. Raises ValidationError for a bad role, jurisdiction, username or password."""
     if role not in Role.values or role == Role.APPLICANT:
         raise ValidationError(_("Choose an official's role."), code="invalid_role")
-    covered = _jurisdictions(jurisdictions)
+    covered = jurisdictions_named(jurisdictions)
     if role == Role.LOCAL_OFFICER and not covered:
         raise ValidationError(_("A local officer covers at least one jurisdiction."), code="no_jurisdiction")
     if role != Role.LOCAL_OFFICER and covered:
@@ -41,9 +41,10 @@ def create_staff_user(
     with transaction.atomic():
         user = _new_user(username=username, password=password, email=email)
         if role == Role.ADMINISTRATOR:
+            # is_staff lets the administrator sign in to the Django admin, which is read-only for
+            # everyone (store/admin_site.py). Never is_superuser: nobody bypasses the services.
             user.is_staff = True
-            user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
+            user.save(update_fields=["is_staff"])
         staff_role = StaffRole.objects.create(user=user, role=role)
         staff_role.jurisdictions.set(covered)
         record_audit(
@@ -103,7 +104,8 @@ def _new_user(*, username: str, password: str, email: str) -> AbstractBaseUser:
     return user
 
 
-def _jurisdictions(items: Iterable[Jurisdiction | str]) -> list[Jurisdiction]:
+def jurisdictions_named(items: Iterable[Jurisdiction | str]) -> list[Jurisdiction]:
+    """The jurisdictions named by object or code; ValidationError naming any unknown code."""
     items = list(items)
     codes = {item.code if isinstance(item, Jurisdiction) else item for item in items}
     found = list(Jurisdiction.objects.filter(code__in=codes))

@@ -116,9 +116,11 @@ def apply_transition(
     note: str = "",
     extra: dict[str, Any] | None = None,
     also_save: Sequence[str] = (),
+    details: dict[str, Any] | None = None,
 ) -> ApplicationEvent:
     """The row applied: the status (and `also_save`, fields the action changed) in one versioned write,
-    the timeline event (whose dates the statutory clock reads) and the audit entry."""
+    the timeline event (whose dates the statutory clock reads; `details` are its machine-readable
+    particulars, such as the reviews a supplement answer voided) and the audit entry."""
     before = {"status": application.status, "version": application.version}
     application.status = transition.target.value
     application.save_if_unchanged(update_fields=["status", *also_save])
@@ -133,6 +135,7 @@ def apply_transition(
         actor=actor,
         role=role.value,
         note=note,
+        details=details or {},
     )
     record_audit(
         actor=actor,

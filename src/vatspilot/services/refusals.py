@@ -20,6 +20,10 @@ def describe_refusal(refused: TransitionRefused, application: Application) -> st
     if code == "role-not-allowed":
         return _("Your role may not take this action on this application.")
     guard = str(refused.params.get("guard", ""))
+    if guard == "determination_eligible" and refused.params.get("action") == "approve":
+        return _("Approval needs the determination on the decision day to find every service eligible: %(missing)s") % {
+            "missing": "; ".join(missing_items(application))
+        }
     if guard in ("documents_complete", "determination_eligible", "dossier_ready"):
         return _("The dossier is not ready: %(missing)s") % {"missing": "; ".join(missing_items(application))}
     messages = {
@@ -28,6 +32,10 @@ def describe_refusal(refused: TransitionRefused, application: Application) -> st
         ),
         "agency_opinion_not_recorded": _("Your agency has already recorded its opinion on this application."),
         "security_assessment_not_recorded": _("The security assessment has already been recorded."),
+        "reviews_on_current_dossier": _(
+            "The dossier changed after an opinion or the security assessment was given: they must be given "
+            "again on the dossier as it stands."
+        ),
         "all_agencies_concur": _("Approval needs the concurrence of MIIT, the CAC and the MPS."),
         "security_assessment_positive": _("Approval needs a positive security assessment."),
     }

@@ -4,7 +4,8 @@ on-site verification and withdrawal; each one transaction through the lifecycle.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -19,7 +20,7 @@ from vatspilot.domain.applications import (
     State,
 )
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.dossier import recompute_determination
+from vatspilot.services.dossier import dossier_hash_of, recompute_determination
 from vatspilot.services.lifecycle import (
     ActionRefused,
     apply_transition,
@@ -29,6 +30,7 @@ from vatspilot.services.lifecycle import (
     notify_kind,
     take,
 )
+from vatspilot.services.review_basis import void_reviews_not_on, voided_note
 from vatspilot.store.models import (
     Application,
     SupplementRequest,
@@ -100,6 +102,9 @@ def request_supplement(
 def answer_supplement(
     *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
+    """The applicant hands the dossier back. The opinions and assessments given on another version of it
+    are voided here, in the answer's transaction, its timeline event and audit entry naming them; an
+    answer that changes nothing reviewed keeps them."""
     with transaction.atomic():
         current, transition, role = take(
             actor=actor,
@@ -107,8 +112,20 @@ def answer_supplement(
             action=Action.ANSWER_SUPPLEMENT,
             expected_version=expected_version,
         )
-        SupplementRequest.objects.filter(application=current, closed_at__isnull=True).update(closed_at=timezone.now())
-        apply_transition(actor=actor, application=current, transition=transition, role=role, on=on)
+        now = timezone.now()
+        SupplementRequest.objects.filter(application=current, closed_at__isnull=True).update(closed_at=now)
+        dossier_hash = dossier_hash_of(current)
+        voided = void_reviews_not_on(current, dossier_hash, at=now)
+        apply_transition(
+            actor=actor,
+            application=current,
+            transition=transition,
+            role=role,
+            on=on,
+            note=voided_note(voided),
+            extra={"dossier_hash": dossier_hash, "voided": voided},
+            details={"dossier_hash": dossier_hash, "voided": voided},
+        )
         notify_kind("application.supplement_answered", current)
     return current
 
@@ -206,13 +223,16 @@ def record_opinion(
             actor=actor, application=application, action=Action.RECORD_OPINION, expected_version=expected_version
         )
         agency = AGENCY_OF_ROLE[role]
+        now = timezone.now()
+        dossier_hash, voided = _dossier_reviewed(current, now)
         OpinionRecord.objects.create(
             application=current,
             agency=agency.value,
             opinion=kind.value,
             conditions=conditions.strip(),
             actor=actor,
-            given_at=timezone.now(),
+            given_at=now,
+            dossier_hash=dossier_hash,
         )
         apply_transition(
             actor=actor,
@@ -220,8 +240,9 @@ def record_opinion(
             transition=transition,
             role=role,
             on=on,
-            note=conditions.strip(),
-            extra={"agency": agency.value, "opinion": kind.value},
+            note="\n".join(filter(None, [conditions.strip(), voided_note(voided)])),
+            extra={"agency": agency.value, "opinion": kind.value, "dossier_hash": dossier_hash, "voided": voided},
+            details={"dossier_hash": dossier_hash, "voided": voided},
         )
     return current
 
@@ -246,12 +267,15 @@ def record_security_assessment(
             action=Action.RECORD_SECURITY_ASSESSMENT,
             expected_version=expected_version,
         )
+        now = timezone.now()
+        dossier_hash, voided = _dossier_reviewed(current, now)
         AssessmentRecord.objects.create(
             application=current,
             result=outcome.value,
             findings=findings.strip(),
             expert=actor,
-            assessed_at=timezone.now(),
+            assessed_at=now,
+            dossier_hash=dossier_hash,
         )
         apply_transition(
             actor=actor,
@@ -259,7 +283,16 @@ def record_security_assessment(
             transition=transition,
             role=role,
             on=on,
-            note=findings.strip(),
-            extra={"result": outcome.value},
+            note="\n".join(filter(None, [findings.strip(), voided_note(voided)])),
+            extra={"result": outcome.value, "dossier_hash": dossier_hash, "voided": voided},
+            details={"dossier_hash": dossier_hash, "voided": voided},
         )
     return current
+
+
+def _dossier_reviewed(application: Application, now: datetime) -> tuple[str, list[dict[str, Any]]]:
+    """The hash of the dossier a review is now given on, and the reviews voided because they rest on
+    another one. Normally none: a supplement answer voids them first; this catches a dossier that
+    changed otherwise (say, the organisation's registered facts), so that the new review can be kept."""
+    dossier_hash = dossier_hash_of(application)
+    return dossier_hash, void_reviews_not_on(application, dossier_hash, at=now)

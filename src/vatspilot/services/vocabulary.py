@@ -123,6 +123,22 @@ CONTENT: Mapping[str, str] = {
     "online-publishing": _("Online publishing"),
     "audio-visual": _("Online audio-visual programmes"),
     "internet-culture": _("Internet culture business"),
+    "music": _("Internet culture business limited to music"),
+    "public-information-publishing": _("Internet public information publishing services"),
+}
+
+OPENINGS: Mapping[str, str] = {
+    "notice-107": _("Notice 107 pilot"),
+    "comprehensive-pilot": _("Service-sector comprehensive opening-up pilot"),
+    "hainan-ftp": _("Hainan Free Trade Port negative list"),
+    "ftz": _("Free trade zone negative list"),
+}
+
+CONFIDENCE: Mapping[str, str] = {
+    "C1": _("C1: confirmed from the official text or a regulator's page"),
+    "C2": _("C2: confirmed from reliable secondary sources"),
+    "M": _("M: not confirmed by a source (a widely repeated claim or a reasoned reading), to be verified"),
+    "U": _("U: uncertain or conflicting sources"),
 }
 
 SERVICE_AREA_KINDS: Mapping[str, str] = {
@@ -147,6 +163,8 @@ VOCABULARIES: Mapping[str, Mapping[str, str]] = {
     "service": SERVICE_CODES,
     "scope": SCOPES,
     "content": CONTENT,
+    "opening": OPENINGS,
+    "confidence": CONFIDENCE,
     "area": SERVICE_AREA_KINDS,
     "opinion": OPINIONS,
     "result": ASSESSMENT_RESULTS,

@@ -5,12 +5,15 @@ Who sees which applications (a user holding several roles sees the union):
 
 - members of an organisation (applicants) see all of their organisation's applications, drafts too;
 - a local officer sees the applications registered in the jurisdictions named on their role, once
-  submitted (status other than draft);
+  submitted;
 - MIIT, CAC and MPS reviewers, security experts, inspectors and administrators see every submitted
   application, across all jurisdictions;
 - nobody else sees any: inactive or anonymous users, users without a role or membership.
 
-A draft is the applicant's private workspace: no official sees it before it is submitted.
+A draft is the applicant's private workspace: no official sees it before it is submitted. What counts
+is whether it was ever submitted (a "submit" row on its timeline), not the status it has now: a draft
+withdrawn before submission stays private, documents included, while an application withdrawn after
+submission stays on the officials' record.
 Documents are seen by whoever sees their application. Organisations are seen by their members, by
 administrators (who manage accounts), and by whoever sees one of the organisation's applications.
 
@@ -25,12 +28,12 @@ from typing import Any, TypeAlias
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from vatspilot.store.models import (
-    DRAFT,
     Application,
+    ApplicationEvent,
     Document,
     DocumentVersion,
     Jurisdiction,
@@ -54,6 +57,10 @@ NATIONAL_ROLES = frozenset(
 
 Actor: TypeAlias = AbstractBaseUser | AnonymousUser
 
+# The timeline's action code for the submission (vatspilot.domain.applications.Action.SUBMIT; the store
+# does not import the domain's lifecycle, tests/store/test_store_access.py checks the two agree).
+SUBMIT_ACTION = "submit"
+
 
 class NotFound(Http404):
     """The object does not exist, or the actor may not see it: deliberately indistinguishable.
@@ -65,7 +72,7 @@ def visible_applications(actor: Actor) -> QuerySet[Application]:
     if not _is_active_user(actor):
         return Application.objects.none()
     roles = set(StaffRole.objects.filter(user=actor).values_list("role", flat=True))
-    submitted = ~Q(status=DRAFT)
+    submitted = Exists(ApplicationEvent.objects.filter(application=OuterRef("pk"), action=SUBMIT_ACTION))
     visible = Q(organisation__in=Membership.objects.filter(user=actor).values("organisation"))
     if roles & NATIONAL_ROLES:
         visible |= submitted
@@ -107,6 +114,16 @@ def visible_organisations(actor: Actor) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Q(pk__in=Membership.objects.filter(user=actor).values("organisation"))
         | Q(pk__in=visible_applications(actor).values("organisation"))
+    )
+
+
+def is_administrator(actor: Actor | None) -> bool:
+    """An active user holding the administrator role: may manage staff accounts and look through the
+    (read-only) Django admin."""
+    return bool(
+        actor is not None
+        and _is_active_user(actor)
+        and StaffRole.objects.filter(user=actor, role=Role.ADMINISTRATOR).exists()
     )
 
 

@@ -1,14 +1,12 @@
-"""The Django admin, for looking only: every record here changes through the services, which check
-the lifecycle and write the audit entry in the same transaction; an edit in the admin would do
-neither. (Django's own users and groups keep their admin pages.)"""
+"""The Django admin's pages for our models. The site itself (vatspilot.store.admin_site) makes these and
+every other model admin read-only, Django's users and groups included, and lets only administrators
+look; ReadOnlyAdmin below says the same for readers of this file."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from vatspilot.store.admin_site import ReadOnlyModelAdmin
 from vatspilot.store.models import (
     Application,
     AuditEntry,
@@ -26,15 +24,8 @@ from vatspilot.store.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyModelAdmin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Organisation)

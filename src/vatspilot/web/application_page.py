@@ -62,19 +62,48 @@ def determination_in_language(application: Application) -> dict[str, Any] | None
     """The stored determination, its reasons worded in the user's language.
 
     The stored one is worded in English. For another language the same dossier is determined again on
-    the same date; that wording is shown only when it was taken under the same rulebook version (so it
-    is the same determination, reworded), else the stored one is shown as it is."""
-    stored = application.determination
+    the same date; that wording is shown only when it was taken under exactly the same rulebook version
+    and contract and says the same thing (so it is the same determination, reworded), else the stored one
+    is shown as it is: a determination is never silently recomputed under a newer rulebook. Once decided,
+    the determination shown is the one the decision relied on."""
+    decision = decision_of(application)
+    stored = decision.determination if decision is not None and decision.determination else application.determination
     language = get_language() or "en"
     if not stored or not language.startswith("zh"):
         return stored
     try:
-        reworded = determine(application.as_profile(), on=date.fromisoformat(stored["on"]), lang="zh")
+        reworded = determine(application.as_profile(), on=date.fromisoformat(stored["on"]), lang="zh").to_dict()
     except (InputError, KeyError, ValueError):
         return stored
-    if reworded.rulebook != stored.get("rulebook"):
+    if reworded["rulebook"] != stored.get("rulebook") or _substance(reworded) != _substance(stored):
         return stored
-    return reworded.to_dict()
+    return reworded
+
+
+def _substance(determination: dict[str, Any]) -> Any:
+    """Everything but the words: what must be equal for a rewording to stand in for the stored one."""
+    services = determination.get("services") or []
+    return (
+        determination.get("schema"),
+        determination.get("foreign_share"),
+        determination.get("outcome"),
+        [
+            (
+                s.get("code"),
+                s.get("scope"),
+                s.get("outcome"),
+                s.get("route"),
+                s.get("opening"),
+                s.get("max_foreign_share"),
+                [(r.get("rule"), r.get("effect"), r.get("confidence")) for r in s.get("reasons") or []],
+            )
+            for s in services
+        ],
+        [(r.get("rule"), r.get("effect")) for r in determination.get("conditions") or []],
+        determination.get("required_documents"),
+        determination.get("required_assessments"),
+        (determination.get("licence") or {}).get("services"),
+    )
 
 
 @dataclass(frozen=True)
@@ -113,7 +142,7 @@ def application_context(
         "documents": document_rows(application),
         "missing": missing_items(application),
         "determination": determination_in_language(application),
-        "opinions": application.opinions.select_related("actor").order_by("agency"),
+        "opinions": application.opinions.select_related("actor").order_by("agency", "given_at"),
         "assessments": application.security_assessments.select_related("expert").order_by("assessed_at"),
         "supplements": application.supplement_requests.order_by("opened_at"),
         "open_supplement": open_supplement(application),

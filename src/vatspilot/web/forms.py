@@ -10,8 +10,12 @@ import json
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.contracts import strict_json
+from vatspilot.contracts.input_errors import describe_json_problem
+from vatspilot.contracts.strict_json import StrictJSONError
 from vatspilot.domain.applications import Action
 from vatspilot.services import vocabulary
 from vatspilot.store.models import AssessmentResult, DocumentKind, Jurisdiction, OpinionKind, Organisation
@@ -67,13 +71,19 @@ class DossierForm(forms.Form):
     def clean_ownership(self) -> list[Any]:
         raw = self.cleaned_data["ownership"]
         try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                _("This is not valid JSON (line %(line)s, column %(column)s): %(problem)s."),
-                params={"line": error.lineno, "column": error.colno, "problem": error.msg},
-                code="json",
-            ) from None
+            value = strict_json.loads(raw)
+        except StrictJSONError as error:
+            params = {
+                "line": error.line,
+                "column": error.column,
+                "problem": describe_json_problem(error, gettext),
+                "pointer": error.pointer,
+            }
+            if error.code in strict_json.SYNTAX_CODES:
+                message = _("This is not valid JSON (line %(line)s, column %(column)s): %(problem)s.")
+            else:
+                message = _("Refused at %(pointer)s (line %(line)s, column %(column)s): %(problem)s.")
+            raise forms.ValidationError(message, params=params, code=error.code) from None
         if not isinstance(value, list):
             raise forms.ValidationError(_("Give a list of shareholders: [ {...}, {...} ]."), code="not_a_list")
         return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from vatspilot.web.views import actions, application, applications, documents, dossier, home, inbox, queue
+from vatspilot.web.views import actions, application, applications, documents, dossier, home, inbox, queue, staff
 
 app_name = "web"
 
@@ -34,4 +34,8 @@ urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
     path("inbox/read-all/", inbox.notifications_read_all, name="notifications_read_all"),
+    # The administrator's page: staff accounts, roles, jurisdictions, deactivation, password resets.
+    path("staff/", staff.staff_page, name="staff"),
+    path("staff/new/", staff.staff_create, name="staff_create"),
+    path("staff/<int:user_id>/<slug:action>/", staff.staff_account_action, name="staff_account"),
 ]

@@ -276,3 +276,62 @@ def test_events_after_the_decision_are_ignored(calendar_2025: WorkingDayCalendar
 )
 def test_clock_event_of_each_action(action: Action, kind: ClockEventKind | None) -> None:
     assert clock_event_kind(action) == kind
+
+
+@pytest.fixture(scope="module")
+def projection_2026(calendar_2025: WorkingDayCalendar) -> WorkingDayCalendar:
+    """A fake projection that knows 2026 only: weekends off, 1 Jan off, nothing made up."""
+    fake = type(calendar_2025)  # the conftest's FakeCalendar
+    return fake(years=frozenset({2026}), holidays=frozenset({date(2026, 1, 1)}), makeup_days=frozenset())  # type: ignore[call-arg]
+
+
+def test_a_projected_year_gives_a_provisional_due_date(
+    calendar_2025: WorkingDayCalendar, projection_2026: WorkingDayCalendar
+) -> None:
+    # Wed 5 Nov-Mon 10 Nov: 4 working days counted (official, certain). Of the 56 left, 11 Nov-31 Dec holds
+    # 37 (the fake has no holiday then); the 19 of 2026 are on the projection, 1 Jan off: Fri 2 Jan, 5-23 Jan
+    # (15) and Mon 26-Wed 28 Jan.
+    events = _events((ACCEPTED, date(2025, 11, 4)))
+    status = clock_status(events, ClockSettings(), calendar_2025, date(2025, 11, 10), projection_2026)
+    assert (status.days_used, status.due_date, status.status, status.unknown_years) == (
+        4,
+        date(2026, 1, 28),
+        DeadlineStatus.ON_TRACK,
+        (),
+    )
+    assert (status.provisional_years, status.provisional) == ((2026,), True)
+
+
+def test_projected_days_up_to_today_are_counted_provisionally(
+    calendar_2025: WorkingDayCalendar, projection_2026: WorkingDayCalendar
+) -> None:
+    # 2025: 22-26 Dec and 29-31 Dec count (8); 2026: 1 Jan is off on the projection, 2 Jan and 5-9 Jan (6).
+    events = _events((ACCEPTED, date(2025, 12, 19)))
+    status = clock_status(events, ClockSettings(), calendar_2025, date(2026, 1, 9), projection_2026)
+    assert (status.days_used, status.days_left, status.status, status.provisional_years) == (
+        14,
+        46,
+        DeadlineStatus.ON_TRACK,
+        (2026,),
+    )
+
+
+def test_a_year_neither_calendar_knows_stays_unknown(
+    calendar_2025: WorkingDayCalendar, projection_2026: WorkingDayCalendar
+) -> None:
+    events = _events((ACCEPTED, date(2024, 12, 20)))
+    status = clock_status(events, ClockSettings(), calendar_2025, date(2025, 1, 10), projection_2026)
+    assert (status.status, status.unknown_years, status.provisional_years, status.days_used) == (
+        DeadlineStatus.UNKNOWN_CALENDAR,
+        (2024,),
+        (),
+        None,
+    )
+
+
+def test_the_projection_is_not_asked_for_a_year_the_official_calendar_knows(
+    calendar_2025: WorkingDayCalendar, projection_2026: WorkingDayCalendar
+) -> None:
+    events = _events((ACCEPTED, date(2025, 3, 3)))
+    status = clock_status(events, ClockSettings(), calendar_2025, date(2025, 3, 20), projection_2026)
+    assert (status.due_date, status.provisional_years, status.provisional) == (date(2025, 5, 26), (), False)

@@ -116,6 +116,7 @@ def test_approval_refused_without_a_positive_security_assessment(
 
 def test_concurrence_with_conditions_counts_as_concurrence() -> None:
     facts = ApplicationFacts(
+        determination_eligible=True,
         opinions={**ALL_CONCUR, Agency.MPS: Opinion.CONCUR_WITH_CONDITIONS},
         security_assessment=SecurityAssessment.POSITIVE,
     )
@@ -125,13 +126,16 @@ def test_concurrence_with_conditions_counts_as_concurrence() -> None:
 @given(
     opinions=st.dictionaries(st.sampled_from(list(Agency)), st.sampled_from(list(Opinion))),
     assessment=st.none() | st.sampled_from(list(SecurityAssessment)),
+    eligible=st.booleans(),
 )
 def test_approval_only_with_every_concurrence_and_a_positive_assessment(
-    opinions: dict[Agency, Opinion], assessment: SecurityAssessment | None
+    opinions: dict[Agency, Opinion], assessment: SecurityAssessment | None, eligible: bool
 ) -> None:
-    facts = ApplicationFacts(opinions=opinions, security_assessment=assessment)
-    expected = assessment is SecurityAssessment.POSITIVE and all(
-        opinions.get(agency) in (Opinion.CONCUR, Opinion.CONCUR_WITH_CONDITIONS) for agency in Agency
+    facts = ApplicationFacts(opinions=opinions, security_assessment=assessment, determination_eligible=eligible)
+    expected = (
+        eligible
+        and assessment is SecurityAssessment.POSITIVE
+        and all(opinions.get(agency) in (Opinion.CONCUR, Opinion.CONCUR_WITH_CONDITIONS) for agency in Agency)
     )
     try:
         decide(State.MINISTERIAL_REVIEW, Action.APPROVE, Role.MIIT_REVIEWER, facts)

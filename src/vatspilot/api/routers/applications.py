@@ -6,18 +6,19 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
 from vatspilot.api.problems import FieldProblem
 from vatspilot.api.schemas import ActionIn, ApplicationOut, ApplicationSummaryOut, ProblemOut
 from vatspilot.domain.applications import Action, ClockStatus
+from vatspilot.rulebook.loader import default_rulebook
+from vatspilot.rulebook.uncertainty import stored_uncertain_rules
 from vatspilot.services.applications import available_actions, perform
-from vatspilot.services.clock import clock_for, clocks_for
-from vatspilot.services.dossier import missing_items
+from vatspilot.services.clock import clock_for, clocks_for, legal_today
+from vatspilot.services.dossier import dossier_hash_of, missing_items
 from vatspilot.store.access import NotFound, access_application, visible_applications
-from vatspilot.store.models import Application
+from vatspilot.store.models import Application, Decision
 
 router = Router(tags=["applications"])
 
@@ -45,6 +46,8 @@ def _clock(clock: ClockStatus) -> dict[str, Any]:
         "due_date": clock.due_date,
         "status": str(clock.status),
         "unknown_years": list(clock.unknown_years),
+        "provisional": clock.provisional,
+        "provisional_years": list(clock.provisional_years),
     }
 
 
@@ -61,7 +64,7 @@ def _summary(application: Application, clock: ClockStatus | None = None) -> dict
         "jurisdiction": application.jurisdiction.code,
         "status": application.status,
         "version": application.version,
-        "clock": _clock(clock or clock_for(application, timezone.localdate())),
+        "clock": _clock(clock or clock_for(application, legal_today())),
         "updated_at": application.updated_at,
     }
 
@@ -76,6 +79,7 @@ def _detail(user: AbstractBaseUser, application: Application) -> dict[str, Any]:
             "service_area": application.service_area,
             "dishonest_list": application.dishonest_list,
         },
+        "uncertain_basis": list(stored_uncertain_rules(application.determination, default_rulebook())),
         "determination": application.determination,
         "rulebook_version": application.rulebook_version,
         "missing_items": list(missing_items(application)),
@@ -90,9 +94,30 @@ def _detail(user: AbstractBaseUser, application: Application) -> dict[str, Any]:
                 "actor": event.actor.get_username() if event.actor_id else None,
                 "role": event.role,
                 "note": event.note,
+                "details": event.details,
             }
             for event in events
         ],
+        "dossier_hash": dossier_hash_of(application),
+        "decision": _decision(application),
+    }
+
+
+def _decision(application: Application) -> dict[str, Any] | None:
+    decision = Decision.objects.filter(application=application).first()
+    if decision is None:
+        return None
+    return {
+        "outcome": decision.outcome,
+        "legal_basis": decision.legal_basis,
+        "reasons": decision.reasons,
+        "licence_area": decision.licence_area,
+        "licence_services": decision.licence_services,
+        "conditions": decision.conditions,
+        "dossier_hash": decision.dossier_hash,
+        "rulebook_version": decision.rulebook_version,
+        "determination": decision.determination,
+        "decided_at": decision.decided_at,
     }
 
 
@@ -102,7 +127,7 @@ def list_applications(request: HttpRequest, status: str | None = None) -> Any:
     if status:
         applications = applications.filter(status=status)
     listed = list(applications.order_by("-updated_at", "-id"))
-    clocks = clocks_for(listed, timezone.localdate())  # one query for every timeline
+    clocks = clocks_for(listed, legal_today())  # one query for every timeline
     return [_summary(application, clocks[application.pk]) for application in listed]
 
 
@@ -132,7 +157,7 @@ def act(request: HttpRequest, application_id: int, action: str, payload: ActionI
         actor=request.user,
         application=application,
         action=chosen,
-        on=timezone.localdate(),
+        on=legal_today(),
         expected_version=payload.expected_version,
         **fields,
     )

@@ -33,8 +33,12 @@ COUNTING_RULES: tuple[str, ...] = (
     "on the due date itself days_left is 0.",
     "Events dated after `today`, and events after the first decision or withdrawal, are ignored, so "
     "days_used never decreases as `today` advances.",
-    "When the calendar does not know a year the clock needs (a counted day or a day up to the "
-    "projected due date), the counts and the due date are None and the status is unknown_calendar.",
+    "When the official calendar does not know a year the clock needs and a projection calendar is "
+    "given (the statutory public holidays alone, no make-up days), that year's days are counted on "
+    "the projection and the year is listed in provisional_years: the counts, the due date and the "
+    "status are provisional until the year's official arrangement is entered.",
+    "When neither calendar knows a year the clock needs (a counted day or a day up to the projected "
+    "due date), the counts and the due date are None and the status is unknown_calendar.",
 )
 
 _ONE_DAY = timedelta(days=1)
@@ -83,9 +87,11 @@ class ClockStatus:
     """Where the clock stands on `today`.
 
     `days_left` is `period_days - days_used` and is negative once more days were used than the period
-    allows. `paused` is true while a supplement request is open (only on a running clock). `stopped` is
-    true once the application is decided or withdrawn; the status of a stopped clock is `stopped` even
-    when it never started (a refusal or withdrawal before acceptance).
+    allows. `provisional_years` are the years whose days were counted (up to today, or up to the
+    projected due date) on the projection calendar because the official arrangement is not known yet:
+    then the figures are `provisional`. `paused` is true while a supplement request is open (only on a
+    running clock). `stopped` is true once the application is decided or withdrawn; the status of a
+    stopped clock is `stopped` even when it never started (a refusal or withdrawal before acceptance).
     """
 
     started: bool
@@ -96,6 +102,12 @@ class ClockStatus:
     due_date: date | None
     status: DeadlineStatus
     unknown_years: tuple[int, ...] = ()
+    provisional_years: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        """The counts or the due date rest on a projected year, not on the official arrangement."""
+        return bool(self.provisional_years)
 
 
 @dataclass(frozen=True)
@@ -131,20 +143,38 @@ def _in_pause(d: date, pauses: Sequence[tuple[date, date]]) -> bool:
     return any(first <= d <= last for first, last in pauses)
 
 
-def _counts(d: date, unit: DayUnit, calendar: WorkingDayCalendar) -> bool:
-    """Whether `d` is a day of the clock's unit (pauses aside); may raise `UnknownCalendarYear`."""
-    return unit is DayUnit.CALENDAR or calendar.is_working_day(d)
+class _DayCounter:
+    """Asks the official calendar first and, for a year it does not know, the projection (if any),
+    noting each year it had to project."""
+
+    def __init__(self, unit: DayUnit, calendar: WorkingDayCalendar, projection: WorkingDayCalendar | None) -> None:
+        self.unit = unit
+        self.calendar = calendar
+        self.projection = projection
+        self.projected: set[int] = set()
+
+    def counts(self, d: date) -> bool:
+        """Whether `d` is a day of the clock's unit (pauses aside); `UnknownCalendarYear` when neither
+        calendar knows its year."""
+        if self.unit is DayUnit.CALENDAR:
+            return True
+        try:
+            return self.calendar.is_working_day(d)
+        except UnknownCalendarYear:
+            if self.projection is None:
+                raise
+        counted = self.projection.is_working_day(d)
+        self.projected.add(d.year)
+        return counted
 
 
-def _project_due(
-    after: date, remaining: int, unit: DayUnit, calendar: WorkingDayCalendar
-) -> tuple[date | None, int | None]:
+def _project_due(after: date, remaining: int, counter: _DayCounter) -> tuple[date | None, int | None]:
     """The day the `remaining`-th counting day after `after` falls on, or the unknown year that stops it."""
     d = after
     for _ in range(_MAX_PROJECTION_DAYS):
         d += _ONE_DAY
         try:
-            counted = _counts(d, unit, calendar)
+            counted = counter.counts(d)
         except UnknownCalendarYear as exc:
             return None, exc.year
         if counted:
@@ -159,8 +189,12 @@ def clock_status(
     settings: ClockSettings,
     calendar: WorkingDayCalendar,
     today: date,
+    projection: WorkingDayCalendar | None = None,
 ) -> ClockStatus:
     """The statutory clock of one application on `today`, from its dated clock events.
+
+    `calendar` is the official arrangement; `projection`, when given, answers for the years it does not
+    know, and the result lists those years in `provisional_years`.
 
     Which days count (see also `COUNTING_RULES`):
 
@@ -170,10 +204,12 @@ def clock_status(
     - a day on which a supplement was open at any time does not count, the day it is answered included;
     - the decision (or withdrawal) day counts if it is a counting day; nothing after it counts;
     - the due date is the day the period's last day is counted; the day after it is overdue;
-    - a year the calendar does not know among the days up to today makes the counts unknown (status
+    - a year the official calendar does not know is counted on `projection` and is provisional;
+    - a year neither knows among the days up to today makes the counts unknown (status
       unknown_calendar); one needed only to project the due date leaves the counts and the status, and
       the due date is None with the year in `unknown_years`.
     """
+    counter = _DayCounter(settings.unit, calendar, projection)
     line = _timeline(events, settings.start, today)
     stopped = line.stop is not None
     if line.start is None:
@@ -198,7 +234,7 @@ def clock_status(
             d += _ONE_DAY
             continue
         try:
-            counted = _counts(d, settings.unit, calendar)
+            counted = counter.counts(d)
         except UnknownCalendarYear as exc:
             unknown.add(exc.year)
             d = date(d.year + 1, 1, 1)
@@ -213,7 +249,7 @@ def clock_status(
     # already counted: those are certain, and the status follows from them.
     beyond_today: set[int] = set()
     if not unknown and due is None and not stopped and not paused:
-        due, unknown_year = _project_due(end, settings.period_days - used, settings.unit, calendar)
+        due, unknown_year = _project_due(end, settings.period_days - used, counter)
         if unknown_year is not None:
             beyond_today.add(unknown_year)
 
@@ -227,6 +263,7 @@ def clock_status(
             due_date=None,
             status=DeadlineStatus.UNKNOWN_CALENDAR,
             unknown_years=tuple(sorted(unknown)),
+            provisional_years=tuple(sorted(counter.projected)),
         )
     left = settings.period_days - used
     if stopped:
@@ -246,4 +283,5 @@ def clock_status(
         due_date=due,
         status=status,
         unknown_years=tuple(sorted(beyond_today)),
+        provisional_years=tuple(sorted(counter.projected)),
     )

@@ -1,4 +1,8 @@
-"""The calendar the statutory clock counts working days with (official holidays and make-up days)."""
+"""The calendar the statutory clock counts working days with (official holidays and make-up days).
+
+The clock is handed two: the official arrangement, and optionally a projection for the years the official
+one does not know (the statutory holidays alone); both are this protocol. Implementations live outside the
+domain (`vatspilot.services.working_days`), because they read packages and data files."""
 
 from __future__ import annotations
 

@@ -1,48 +1,71 @@
 """Which foreign-share cap holds for one service at one place (rulebook-spec section 4).
 
 National tier: a specific national rule for the code (higher, like the e-commerce exception, or lower,
-like IP-VPN's 0) replaces the general 50% cap. Opening-up rules then raise it: the highest applicable
-cap wins. On a tie between opening-up rules the one listed first in the rulebook carries the service,
-so the rulebook's order (Notice 107 before the comprehensive pilot before the FTZ list) names the
-pilot region printed on the licence.
+like the 0 for the services not opened under the WTO commitments) replaces the general 50% cap.
+Opening-up measures then raise it where they apply: the highest applicable cap is the maximum foreign
+share. Which measure carries a pilot-route service is the first, in the spec's order of precedence
+(Notice 107, the comprehensive pilot, the Hainan FTP list, the FTZ list), whose cap allows the share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from vatspilot.domain.policy.rules import CapRule, CapTier, RegionDef
+from vatspilot.domain.policy.rules import OPENINGS, CapRule, CapTier, RegionDef
 
 
 @dataclass(frozen=True, slots=True)
 class CapCandidate:
     rule: CapRule
-    cap: float
+    cap: Decimal
     region: RegionDef | None  # None for national rules
+
+    @property
+    def opening(self) -> str | None:
+        return self.rule.opening
 
 
 @dataclass(frozen=True, slots=True)
 class CapResolution:
     national: CapCandidate
     overridden: tuple[CapCandidate, ...]  # the general cap when a specific national rule replaced it
-    openings: tuple[CapCandidate, ...]  # every applicable opening-up rule, in rulebook order
-    winner: CapCandidate
+    openings: tuple[CapCandidate, ...]  # every applicable opening-up rule, in order of precedence
 
     @property
-    def max_foreign_share(self) -> float:
-        return self.winner.cap
+    def max_foreign_share(self) -> Decimal:
+        return max((self.national.cap, *(o.cap for o in self.openings)))
 
     @property
-    def national_cap(self) -> float:
+    def national_cap(self) -> Decimal:
         return self.national.cap
+
+    def carrying(self, share: Decimal) -> CapCandidate | None:
+        """The rule that allows `share`: the national one when it suffices, else the first opening that does."""
+        if share <= self.national.cap:
+            return self.national
+        return next((o for o in self.openings if share <= o.cap), None)
+
+    def highest(self) -> CapCandidate:
+        """The rule with the highest cap; on a tie the opening first, by precedence, the national rule last."""
+        best = max(o.cap for o in self.openings) if self.openings else None
+        if best is None or self.national.cap > best:
+            return self.national
+        return next(o for o in self.openings if o.cap == best)
 
 
 class NoNationalCap(Exception):
     """The rulebook has no national rule for a code: a rulebook error, caught by the loader's checks."""
 
 
-def resolve_cap(caps: Sequence[CapRule], code: str, scope: str | None, regions: Sequence[RegionDef]) -> CapResolution:
+def resolve_cap(
+    caps: Sequence[CapRule],
+    code: str,
+    scope: str | None,
+    regions: Sequence[RegionDef],
+    excluded_openings: Collection[str] = (),
+) -> CapResolution:
     default: CapCandidate | None = None
     specific: list[CapCandidate] = []
     openings: list[CapCandidate] = []
@@ -54,7 +77,7 @@ def resolve_cap(caps: Sequence[CapRule], code: str, scope: str | None, regions: 
             default = CapCandidate(rule, cap, None)
         elif rule.tier is CapTier.NATIONAL:
             specific.append(CapCandidate(rule, cap, None))
-        else:
+        elif rule.opening not in excluded_openings:
             region = next((r for r in regions if rule.applies_in(r.id)), None)
             if region is not None:
                 openings.append(CapCandidate(rule, cap, region))
@@ -65,8 +88,6 @@ def resolve_cap(caps: Sequence[CapRule], code: str, scope: str | None, regions: 
         national, overridden = default, ()
     else:
         raise NoNationalCap(code)
-    winner = national
-    for candidate in openings:
-        if candidate.cap > winner.cap:
-            winner = candidate
-    return CapResolution(national, overridden, tuple(openings), winner)
+    # Stable sort: within one measure the rulebook's order holds.
+    openings.sort(key=lambda c: OPENINGS.index(c.opening) if c.opening in OPENINGS else len(OPENINGS))
+    return CapResolution(national, overridden, tuple(openings))

@@ -1,12 +1,15 @@
-"""The determination (contract vatspilot/decision/v1) as domain values."""
+"""The determination (contract vatspilot/decision/v2) as domain values."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
-SCHEMA_ID = "vatspilot/decision/v1"
+from vatspilot.domain.policy.periods import Confidence, Period
+
+SCHEMA_ID = "vatspilot/decision/v2"
 
 
 class Effect(StrEnum):
@@ -21,18 +24,30 @@ class Route(StrEnum):
     NATIONAL = "national"
 
 
+def json_number(value: Decimal) -> int | float:
+    """A percentage or amount for JSON: a whole number stays whole (50, not 50.0)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     rule: str
     effect: Effect
-    citation: str
+    citation: str  # in the determination's language
     message: str
+    confidence: Confidence
+    in_force: Period  # the period of the rule entry that was applied
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "rule": self.rule,
             "effect": self.effect.value,
             "citation": self.citation,
+            "confidence": self.confidence.value,
+            "in_force": {
+                "from": self.in_force.start.isoformat(),
+                "to": self.in_force.end.isoformat() if self.in_force.end else None,
+            },
             "message": self.message,
         }
 
@@ -43,9 +58,14 @@ class ServiceOutcome:
     scope: str | None
     eligible: bool
     route: Route | None
-    max_foreign_share: float
+    opening: str | None  # the opening-up measure that carries a pilot-route service
+    area: str | None  # where the licence would let this service run, in the determination's language
+    max_foreign_share: Decimal
     reasons: tuple[Reason, ...]
-    pilot_region: str | None = None  # the region whose opening rule carries a pilot-route service
+
+    @property
+    def licence_label(self) -> str:
+        return self.code if self.scope is None else f"{self.code}/{self.scope}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -53,22 +73,36 @@ class ServiceOutcome:
             "scope": self.scope,
             "outcome": "eligible" if self.eligible else "ineligible",
             "route": self.route.value if self.route else None,
-            "max_foreign_share": self.max_foreign_share,
+            "opening": self.opening,
+            "area": self.area,
+            "max_foreign_share": json_number(self.max_foreign_share),
             "reasons": [r.to_dict() for r in self.reasons],
         }
 
 
 @dataclass(frozen=True, slots=True)
-class Licence:
+class LicenceArea:
     area: str
     services: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Licence:
+    areas: tuple[LicenceArea, ...]
+    services: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "areas": [{"area": a.area, "services": list(a.services)} for a in self.areas],
+            "services": list(self.services),
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class Determination:
     on: date
     rulebook: str
-    foreign_share: float
+    foreign_share: Decimal  # rounded half-up to two decimals: the figure compared with the caps
     regions: tuple[str, ...]
     services: tuple[ServiceOutcome, ...]
     conditions: tuple[Reason, ...]
@@ -88,12 +122,12 @@ class Determination:
             "schema": SCHEMA_ID,
             "on": self.on.isoformat(),
             "rulebook": self.rulebook,
-            "foreign_share": self.foreign_share,
+            "foreign_share": json_number(self.foreign_share),
             "regions": list(self.regions),
             "outcome": self.outcome,
             "services": [s.to_dict() for s in self.services],
             "conditions": [c.to_dict() for c in self.conditions],
             "required_documents": list(self.required_documents),
             "required_assessments": list(self.required_assessments),
-            "licence": ({"area": self.licence.area, "services": list(self.licence.services)} if self.licence else None),
+            "licence": self.licence.to_dict() if self.licence else None,
         }

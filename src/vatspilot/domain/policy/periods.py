@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from vatspilot.domain.shared.text import LocalizedText
+
 
 class Confidence(StrEnum):
     """The source's confidence code, as legal-facts.md defines it."""
@@ -38,7 +40,7 @@ class RuleMeta:
     """What every rulebook entry carries: a stable id, its legal source, its period and confidence."""
 
     id: str
-    citation: str
+    citation: LocalizedText  # the instrument and article, in English and in Chinese
     period: Period
     confidence: Confidence
     note: str = ""

@@ -1,16 +1,19 @@
-"""The applicant profile (contract vatspilot/profile/v1) as domain values."""
+"""The applicant profile (contract vatspilot/profile/v1) as domain values. Percentages and money are
+Decimal, read from the JSON text so that 33.33 stays 33.33 rather than its binary neighbour."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class Holder:
     name: str
     jurisdiction: str
-    percent: float
+    percent: Decimal
     shareholders: tuple[Holder, ...] | None = None
+    foreign_invested: bool = False  # a CN holder known to have foreign investors: it must be looked through
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,7 @@ class Profile:
     name: str
     division_code: str
     zones: frozenset[str]
-    registered_capital_cny: float
+    registered_capital_cny: Decimal
     shareholders: tuple[Holder, ...]
     services: tuple[ServiceRequest, ...]
     service_area: ServiceArea

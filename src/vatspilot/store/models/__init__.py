@@ -17,6 +17,7 @@ from vatspilot.store.models.reviews import (
     SecurityAssessment,
     SupplementRequest,
     SupplementStage,
+    VoidReason,
 )
 from vatspilot.store.models.staff import Role, StaffRole
 
@@ -48,4 +49,5 @@ __all__ = [
     "StaleApplication",
     "SupplementRequest",
     "SupplementStage",
+    "VoidReason",
 ]

@@ -4,6 +4,9 @@ Entries are written only by vatspilot.store.audit.record_audit and checked by ve
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from vatspilot.store.models.immutable import ImmutableModel
 
 GENESIS_HASH = "0" * 64
+
+
+class CanonicalJSONEncoder(json.JSONEncoder):
+    """Stores ``before`` and ``after`` in the canonical form the hash covers (sorted keys, no spaces,
+    UTF-8 as is), so that verify can hash SQLite's stored text as it is instead of parsing and
+    re-encoding a million values. (PostgreSQL's jsonb keeps its own form; verify handles both.)"""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.update(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        super().__init__(**kwargs)
 
 
 class AuditEntry(ImmutableModel):
@@ -28,8 +41,8 @@ class AuditEntry(ImmutableModel):
     action = models.CharField(_("action"), max_length=100, help_text=_("e.g. application.submitted"))
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True, encoder=CanonicalJSONEncoder)
+    after = models.JSONField(_("after"), null=True, blank=True, encoder=CanonicalJSONEncoder)
     at = models.DateTimeField(_("at"))
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)

@@ -30,6 +30,10 @@ class Decision(ImmutableModel):
     licence_services = models.JSONField(_("licensed services"), default=list, blank=True)
     determination = models.JSONField(_("determination relied on"))
     rulebook_version = models.CharField(_("rulebook version"), max_length=64)
+    # The dossier version decided on (see domain.applications.dossier_version), and the conditions of
+    # the concurrences it rests on, [{agency, conditions}], to be carried into the licence.
+    dossier_hash = models.CharField(_("dossier hash"), max_length=64, blank=True, default="")
+    conditions = models.JSONField(_("conditions of the concurrences"), default=list, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
     )

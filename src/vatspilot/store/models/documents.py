@@ -10,7 +10,7 @@ from vatspilot.store.models.applications import Application
 
 
 class DocumentKind(models.TextChoices):
-    """The documents an application may carry (contract vatspilot/decision/v1, required_documents)."""
+    """The documents an application may carry (contract vatspilot/decision/v2, required_documents)."""
 
     BUSINESS_LICENCE = "business-licence", _("Business licence")
     ARTICLES_OF_ASSOCIATION = "articles-of-association", _("Articles of association")

@@ -29,6 +29,8 @@ class ApplicationEvent(ImmutableModel):
     )
     role = models.CharField(_("role"), max_length=40)
     note = models.TextField(_("note"), blank=True)
+    # Machine-readable particulars, e.g. {"voided": [...]}: the reviews a supplement answer voided.
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("application event")

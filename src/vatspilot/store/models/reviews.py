@@ -24,8 +24,29 @@ class OpinionKind(models.TextChoices):
     OBJECT = "object", _("Object")
 
 
-class Opinion(models.Model):
-    """One agency's opinion on one application; each agency gives at most one."""
+class VoidReason(models.TextChoices):
+    DOSSIER_CHANGED = "dossier_changed", _("The dossier changed after it was given.")
+
+
+class ReviewOnDossier(models.Model):
+    """A review given on one version of the dossier (its content hash). When the dossier changes, the
+    review is voided: kept, with when, why and the hash of the dossier that replaced it, never deleted."""
+
+    dossier_hash = models.CharField(_("dossier hash"), max_length=64, blank=True, default="")
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_reason = models.CharField(_("why voided"), max_length=32, blank=True, choices=VoidReason.choices)
+    voided_for_hash = models.CharField(_("dossier hash that voided it"), max_length=64, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class Opinion(ReviewOnDossier):
+    """One agency's opinion on one application; each agency has at most one in force (not voided)."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("application")
@@ -43,7 +64,11 @@ class Opinion(models.Model):
         verbose_name_plural = _("opinions")
         ordering = ["application", "agency"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "agency"], name="store_opinion_one_per_agency"),
+            models.UniqueConstraint(
+                fields=["application", "agency"],
+                condition=models.Q(voided_at__isnull=True),
+                name="store_opinion_one_in_force_per_agency",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,7 +80,7 @@ class AssessmentResult(models.TextChoices):
     NEGATIVE = "negative", _("Negative")
 
 
-class SecurityAssessment(models.Model):
+class SecurityAssessment(ReviewOnDossier):
     """The result of the security assessment required for services on the pilot route."""
 
     application = models.ForeignKey(

@@ -65,6 +65,20 @@ def calendar_unknown_text(clock: ClockStatus | None) -> str:
     ) % {"years": years}
 
 
+@register.simple_tag
+def provisional_text(clock: ClockStatus | None) -> str:
+    """ "Provisional: 2027 holidays projected": the years counted on the statutory holidays alone because
+    their official arrangement is not published yet."""
+    if clock is None or not clock.provisional_years:
+        return ""
+    years = ", ".join(str(year) for year in clock.provisional_years)
+    return ngettext(
+        "Provisional: %(years)s holidays projected",
+        "Provisional: %(years)s holidays projected",
+        len(clock.provisional_years),
+    ) % {"years": years}
+
+
 @register.filter
 def clock_badge_class(clock: ClockStatus | None) -> str:
     if clock is None:

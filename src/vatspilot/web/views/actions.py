@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vatspilot.domain.applications import Action
 from vatspilot.services.applications import ActionRefused, Conflict, perform
+from vatspilot.services.clock import legal_today
 from vatspilot.services.vocabulary import label
 from vatspilot.store.access import NotFound, access_application
 from vatspilot.web.application_page import APPLICANT_DOSSIER_ACTIONS, application_context
@@ -31,7 +31,7 @@ def take_action(request: HttpRequest, application_id: int, action: str) -> HttpR
     except ValueError:
         raise NotFound("no such action") from None
     form = action_form(chosen, data=request.POST)
-    today = timezone.localdate()
+    today = legal_today()
     if not form.is_valid():
         context = application_context(request.user, application, today, bound=(chosen, form))
         return render(request, "web/applications/detail.html", context, status=422)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from vatspilot.services.clock import legal_today
 from vatspilot.store.access import access_application
 from vatspilot.web.application_page import application_context
 
@@ -16,5 +16,5 @@ from vatspilot.web.application_page import application_context
 @require_GET
 def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application(request.user, application_id)
-    context = application_context(request.user, application, timezone.localdate())
+    context = application_context(request.user, application, legal_today())
     return render(request, "web/applications/detail.html", context)

@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vatspilot.services.applications import ActionRefused, create_application
-from vatspilot.services.clock import clock_for
+from vatspilot.services.clock import clock_for, legal_today
 from vatspilot.store.access import visible_applications
 from vatspilot.web.forms import NewApplicationForm
 from vatspilot.web.roles import workload_of
@@ -20,7 +19,7 @@ from vatspilot.web.roles import workload_of
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     work = workload_of(request.user)
-    today = timezone.localdate()
+    today = legal_today()
     applications = (
         visible_applications(request.user)
         .filter(organisation__in=[o.pk for o in work.organisations])
@@ -42,7 +41,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
         return redirect("web:applications")
     try:
         application = create_application(
-            actor=request.user, organisation=form.cleaned_data["organisation"], on=timezone.localdate()
+            actor=request.user, organisation=form.cleaned_data["organisation"], on=legal_today()
         )
     except ActionRefused as refusal:
         messages.error(request, refusal.message)

@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Action, State
 from vatspilot.services.applications import ActionRefused, update_dossier
+from vatspilot.services.clock import legal_today
 from vatspilot.store.access import access_application
 from vatspilot.store.models import Application
 from vatspilot.web.application_page import (
@@ -53,7 +53,7 @@ def dossier(request: HttpRequest, application_id: int) -> HttpResponse:
                     services=[s for s in (f.service() for f in services.forms) if s is not None],
                     service_area=form.service_area(),
                     dishonest_list=form.cleaned_data["dishonest_list"],
-                    on=timezone.localdate(),
+                    on=legal_today(),
                 )
             except ActionRefused as refusal:
                 services_error = _show_refusal(form, refusal.message)
@@ -88,7 +88,7 @@ def _dossier_context(
     services: Any,
     services_error: str | None,
 ) -> dict[str, Any]:
-    context = application_context(request.user, application, timezone.localdate())
+    context = application_context(request.user, application, legal_today())
     open_actions = {action for action, _form in context["action_forms"]}
     context.update(
         form=form,

@@ -1,0 +1,1 @@
+"""The working-day calendar's data: one ``<year>.yaml`` per official notice, and ``statutory.yaml``."""
