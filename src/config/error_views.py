@@ -54,7 +54,7 @@ def too_large(request: HttpRequest) -> HttpResponse:
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return problem(request, 403, detail=_("Your role does not allow this."))
+        return problems.forbidden(request)
     return render(request, "403.html", status=403)
 
 
@@ -73,7 +73,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return problem(request, 404, detail=_("No such resource, or you may not see it."))
+        return problems.not_found(request)
     return render(request, "404.html", status=404)
 
 

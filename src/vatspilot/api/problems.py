@@ -89,7 +89,7 @@ def _field_problem(request: HttpRequest, exc: FieldProblem) -> HttpResponse:
     )
 
 
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def not_found(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
     return problem(request, 404, detail=_("No such resource, or you may not see it."))
 
 
@@ -173,7 +173,7 @@ def too_large(request: HttpRequest, exc: RequestDataTooBig | None = None) -> Htt
     )
 
 
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+def forbidden(request: HttpRequest, exc: PermissionDenied | None = None) -> HttpResponse:
     return problem(request, 403, detail=_("Your role does not allow this."))
 
 
@@ -196,15 +196,15 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def install(api: NinjaAPI) -> None:
-    api.add_exception_handler(NotFound, _not_found)
+    api.add_exception_handler(NotFound, not_found)
     api.add_exception_handler(Conflict, _conflict)
     api.add_exception_handler(ActionRefused, _refused)
     api.add_exception_handler(ValidationError, _invalid)
     api.add_exception_handler(FieldProblem, _field_problem)
     api.add_exception_handler(AuthenticationError, _unauthenticated)
     api.add_exception_handler(HttpError, _http_error)
-    api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(RequestDataTooBig, too_large)
-    api.add_exception_handler(PermissionDenied, _forbidden)
+    api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(SuspiciousOperation, _suspicious)
     api.add_exception_handler(Exception, _unexpected)
