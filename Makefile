@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: install run test test-sqlite test-postgres lint bench clean messages system-deps static
 
 # The database suites run on SQLite (the whole suite) and again on PostgreSQL (the tests that touch it).
-DB_TESTS := tests/store tests/services tests/web tests/api tests/entrypoints tests/e2e
+DB_TESTS := tests/store tests/services tests/web tests/api tests/entrypoints tests/jobs tests/e2e
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 install: system-deps $(VENV_STAMP) messages static
@@ -60,7 +60,7 @@ test-postgres: install
 lint: install
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
-	.venv/bin/mypy src/vatspilot/domain
+	.venv/bin/mypy src/vatspilot/domain src/vatspilot/services src/vatspilot/queries
 	.venv/bin/lint-imports
 
 bench: install

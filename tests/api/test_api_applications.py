@@ -10,7 +10,7 @@ import pytest
 from pilot_world import World, client_for
 
 from vatspilot.domain.applications import Role, State
-from vatspilot.services.clock import clock_for
+from vatspilot.services.applications.clock import clock_for
 
 PROBLEM = "application/problem+json"
 

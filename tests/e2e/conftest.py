@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from e2e_world import World, build_world
 from pilot_world import compile_catalogue
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
+
+from tests.e2e.e2e_world import World, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

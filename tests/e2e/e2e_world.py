@@ -2,7 +2,7 @@
 
 The world is made the way the platform makes it: the jurisdictions as migration 0002 loads them, an
 organisation registered in Pudong, and one account per role created through
-``vatspilot.services.identity`` with a real password, so every user signs in through the login form.
+``vatspilot.services.accounts.identity`` with a real password, so every user signs in through the login form.
 Everything after that happens in the pages: the steps below fill the real forms and click the real
 buttons, located by what the templates render (labels, button words, form ids).
 """
@@ -23,9 +23,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from vatspilot.domain.applications import Action
 from vatspilot.services import applications as svc
-from vatspilot.services.clock import legal_today
-from vatspilot.services.documents import add_document_version
-from vatspilot.services.identity import create_applicant, create_staff_user
+from vatspilot.services.accounts.identity import create_applicant, create_staff_user
+from vatspilot.services.applications.documents import add_document_version
+from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.models import Organisation, Role
 
 PASSWORD = "e2e-pilot-passphrase-2026"

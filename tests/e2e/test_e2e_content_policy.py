@@ -4,8 +4,9 @@ site, the browser reports no violation, and htmx still swaps a fragment in."""
 from __future__ import annotations
 
 import pytest
-from e2e_world import OFFICER, World, sign_in, submitted_application
 from playwright.sync_api import ConsoleMessage, Page, expect
+
+from tests.e2e.e2e_world import OFFICER, World, sign_in, submitted_application
 
 pytestmark = pytest.mark.browser
 

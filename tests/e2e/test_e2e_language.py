@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_world import OFFICER, World, sign_in, submitted_application
 from playwright.sync_api import Page, expect
+
+from tests.e2e.e2e_world import OFFICER, World, sign_in, submitted_application
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_world import (
+from playwright.sync_api import Page, expect
+
+from tests.e2e.e2e_world import (
     APPLICANT,
     BASIS,
     CAC,
@@ -28,8 +30,6 @@ from e2e_world import (
     sign_in,
     timeline_entries,
 )
-from playwright.sync_api import Page, expect
-
 from vatspilot.store.audit import verify_chain
 
 pytestmark = pytest.mark.browser

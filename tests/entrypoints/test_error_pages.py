@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from boom_urls import SECRET
 from django.test import Client
 from django.urls import reverse
 from pilot_world import ON, World, client_for
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from tests.entrypoints.boom_urls import SECRET
 from vatspilot.domain.applications import Role, State
 from vatspilot.services import applications as svc
 
@@ -79,7 +79,7 @@ def test_a_form_without_its_csrf_token_gets_the_403_page_saying_so(world: World)
 def test_a_failing_page_gets_the_500_page_and_nothing_of_the_failure(
     db: None, settings: SettingsWrapper, language: str, title: str, text: str
 ) -> None:
-    settings.ROOT_URLCONF = "boom_urls"
+    settings.ROOT_URLCONF = "tests.entrypoints.boom_urls"
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
 
     response = client.get("/boom/")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from pilot_world import ON, World, client_for
-from written_rows import application_state, store_rows
 
+from tests.entrypoints.written_rows import application_state, store_rows
 from vatspilot.domain.applications import Role, State
 from vatspilot.services import applications as svc
 

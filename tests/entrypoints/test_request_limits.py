@@ -12,9 +12,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pilot_world import ON, PDF, World, client_for
 from pytest_django.fixtures import Settings as SettingsWrapper
-from written_rows import application_state, store_rows
 
 from config.request_limits import CappedUploadHandler, UploadTooLarge
+from tests.entrypoints.written_rows import application_state, store_rows
 from vatspilot.domain.applications import Role, State
 from vatspilot.services import applications as svc
 from vatspilot.store.models import DocumentVersion

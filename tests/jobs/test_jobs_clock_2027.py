@@ -11,8 +11,10 @@ from click.testing import CliRunner
 from django.utils import timezone
 
 from vatspilot.cli.main import cli
-from vatspilot.jobs.clock_alerts import run_clock_alerts, send_clock_alerts
-from vatspilot.services.clock import clock_for, legal_today
+from vatspilot.jobs.clock_alerts import run_clock_alerts
+from vatspilot.services.applications.clock import clock_for
+from vatspilot.services.applications.clock_alerts import send_clock_alerts
+from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.models import Notification
 
 pytestmark = pytest.mark.django_db

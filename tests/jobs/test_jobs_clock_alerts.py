@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from vatspilot.jobs.clock_alerts import run_clock_alerts, send_clock_alerts
-from vatspilot.services.clock import clock_for
+from vatspilot.jobs.clock_alerts import run_clock_alerts
+from vatspilot.services.applications.clock import clock_for
+from vatspilot.services.applications.clock_alerts import send_clock_alerts
 from vatspilot.store.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
 
-from vatspilot.jobs import tasks
-from vatspilot.jobs.tasks import send_notification_email
+from vatspilot.services.notifications import delivery as tasks
 from vatspilot.services.notifications import notify
+from vatspilot.services.notifications.delivery import send_notification_email
 from vatspilot.store.models import Notification
 
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -106,7 +106,7 @@ def test_with_the_database_queue_the_task_is_queued_after_commit_and_sends_once(
     # And the task is queued once it commits, with the notification's id
     [queued] = DBTaskResult.objects.all()
     assert (queued.task_path, queued.args_kwargs, queued.status) == (
-        "vatspilot.jobs.tasks.send_notification_email",
+        "vatspilot.services.notifications.delivery.send_notification_email",
         {"args": [], "kwargs": {"notification_id": notification.pk}},
         "READY",
     )

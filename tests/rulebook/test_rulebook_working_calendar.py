@@ -20,7 +20,7 @@ from vatspilot.rulebook.working_calendar import (
     shipped_dir,
     statutory_holidays,
 )
-from vatspilot.services.working_days import (
+from vatspilot.services.calendar.working_days import (
     ChineseWorkingDayCalendar,
     OfficialWorkingDayCalendar,
     ProjectedWorkingDayCalendar,

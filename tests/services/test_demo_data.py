@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from django.apps import apps
 
+from vatspilot.demo.data import accounts, create_demo, demo_exists
 from vatspilot.domain.applications import State
-from vatspilot.services.clock import clock_for
-from vatspilot.services.demo_data import accounts, create_demo, demo_exists
+from vatspilot.services.applications.clock import clock_for
 from vatspilot.store.audit import verify_chain
 from vatspilot.store.models import Application, Decision, Organisation
 

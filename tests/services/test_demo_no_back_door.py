@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from vatspilot.services.demo_data import create_demo
+from vatspilot.demo.data import create_demo
 from vatspilot.store.models import Role, StaffRole
 
 User = get_user_model()

@@ -9,7 +9,7 @@ from pilot_world import BASIS, ON, World
 
 from vatspilot.domain.applications import FINAL_STATES, TRANSITIONS, Action, Role, State, Transition
 from vatspilot.services import applications as svc
-from vatspilot.services.clock import clock_for
+from vatspilot.services.applications.clock import clock_for
 from vatspilot.store.audit import verify_chain
 from vatspilot.store.models import (
     Application,

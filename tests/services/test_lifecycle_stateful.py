@@ -20,9 +20,9 @@ from pilot_world import DOSSIER, ON, PDF, World
 
 from vatspilot.domain.applications import CONCURRING_OPINIONS, DOSSIER_EDITABLE_STATES, Action, Role
 from vatspilot.services import applications as svc
-from vatspilot.services.clock import clock_for
-from vatspilot.services.documents import UploadRejected, add_document_version
-from vatspilot.services.dossier import dossier_hash_of
+from vatspilot.services.applications.clock import clock_for
+from vatspilot.services.applications.documents import UploadRejected, add_document_version
+from vatspilot.services.applications.dossier import dossier_hash_of
 from vatspilot.store.audit import verify_chain
 from vatspilot.store.models import ApplicationEvent, AuditEntry, Decision, Opinion, SecurityAssessment
 

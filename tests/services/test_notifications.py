@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.db import transaction
-from notifications_fixtures import *  # noqa: F403 (the fixtures)
-from notifications_fixtures import record_event, set_status, usernames
 
+from tests.services.notifications_fixtures import *  # noqa: F403 (the fixtures)
+from tests.services.notifications_fixtures import record_event, set_status, usernames
 from vatspilot.services.notifications import (
     MESSAGES,
     NotificationKind,

@@ -17,8 +17,8 @@ from pilot_world import BASIS, DOSSIER, ON, PDF, World, client_for, compile_cata
 
 from vatspilot.domain.applications import Action, Role, State
 from vatspilot.services import applications as svc
-from vatspilot.services.documents import add_document_version
-from vatspilot.services.dossier import dossier_hash_of
+from vatspilot.services.applications.documents import add_document_version
+from vatspilot.services.applications.dossier import dossier_hash_of
 from vatspilot.store.audit import verify_chain
 from vatspilot.store.models import (
     Application,

@@ -6,11 +6,11 @@ import hashlib
 import unicodedata
 
 import pytest
-import store_samples as samples
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from vatspilot.services.documents import (
+from tests.store import store_samples as samples
+from vatspilot.services.applications.documents import (
     MAX_NAME_LENGTH,
     UploadRejected,
     add_document_version,

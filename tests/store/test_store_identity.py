@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from vatspilot.services.identity import create_applicant, create_staff_user
+from vatspilot.services.accounts.identity import create_applicant, create_staff_user
 from vatspilot.store.audit import verify_chain
 from vatspilot.store.models import AuditEntry, Membership, Role, StaffRole
 

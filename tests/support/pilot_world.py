@@ -22,7 +22,7 @@ from django.test import Client
 
 from vatspilot.domain.applications import Action, Role, State
 from vatspilot.services import applications as svc
-from vatspilot.services.documents import add_document_version
+from vatspilot.services.applications.documents import add_document_version
 from vatspilot.store.models import Application, Jurisdiction, Membership, Organisation, StaffRole
 
 ON = date(2025, 6, 3)

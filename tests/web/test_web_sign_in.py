@@ -13,7 +13,7 @@ from django.test import Client as DjangoClient
 from django.urls import reverse
 from django.utils import timezone
 
-from vatspilot.services.identity import create_staff_user
+from vatspilot.services.accounts.identity import create_staff_user
 from vatspilot.store.audit import verify_chain
 from vatspilot.store.models import AuditEntry, Role
 

@@ -13,6 +13,7 @@ from ninja.parser import Parser
 from ninja.security import SessionAuth
 
 from vatspilot.api import problems
+from vatspilot.api.routers.application_actions import router as application_actions_router
 from vatspilot.api.routers.applications import router as applications_router
 from vatspilot.contracts import strict_json
 
@@ -47,3 +48,4 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("/applications", applications_router)
+api.add_router("/applications", application_actions_router)

@@ -34,8 +34,8 @@ def jobs() -> None:
 def clock_alerts(on: datetime | None) -> None:
     """Alert whoever holds each application whose review period ends soon or has ended; once a day."""
     _setup_django()
-    from vatspilot.jobs.clock_alerts import send_clock_alerts
-    from vatspilot.services.clock import legal_today
+    from vatspilot.services.applications.clock_alerts import send_clock_alerts
+    from vatspilot.services.calendar.legal_day import legal_today
 
     day = on.date() if on is not None else legal_today()
     created = send_clock_alerts(day)

@@ -126,7 +126,7 @@ def demo() -> None:
     """Create the demo data set (once) and print the demo accounts and their password."""
     _setup_django()
     from vatspilot.cli.options import today
-    from vatspilot.services.demo_data import PASSWORD, accounts, create_demo, demo_exists
+    from vatspilot.demo.data import PASSWORD, accounts, create_demo, demo_exists
 
     if demo_exists():
         click.echo("Demo data already present.")

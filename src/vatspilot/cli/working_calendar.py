@@ -43,7 +43,7 @@ def add_year(file: Path, replace: bool, lang: str) -> None:
     """
     _ = translator(as_lang(lang)).gettext
     _setup_django()
-    from vatspilot.services.working_days import admin_calendar_dir
+    from vatspilot.services.calendar.working_days import admin_calendar_dir
 
     try:
         official = parse_year(file)
@@ -87,7 +87,7 @@ def years(lang: str) -> None:
     """Which calendar each year is counted on: the rulebook's data, the package, or the projection."""
     _ = translator(as_lang(lang)).gettext
     _setup_django()
-    from vatspilot.services.working_days import covered_years, working_calendars
+    from vatspilot.services.calendar.working_days import covered_years, working_calendars
 
     official, projection = working_calendars()
     for year, data in sorted(official.years.items()):

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from vatspilot.domain.applications import Action, DeadlineStatus, State
 from vatspilot.store.models import AssessmentResult, DocumentKind, OpinionKind, Role
 
-STATES: Mapping[str, str] = {
+STATES: Mapping[str, StrOrPromise] = {
     State.DRAFT: _("Draft"),
     State.SUBMITTED: _("Submitted: formal review"),
     State.FORMAL_SUPPLEMENT: _("Correction requested (formal review)"),
@@ -25,7 +26,7 @@ STATES: Mapping[str, str] = {
 }
 
 # What a button says.
-ACTIONS: Mapping[str, str] = {
+ACTIONS: Mapping[str, StrOrPromise] = {
     Action.SUBMIT: _("Submit the application"),
     Action.REQUEST_SUPPLEMENT: _("Request a supplement"),
     Action.ANSWER_SUPPLEMENT: _("Answer the supplement request"),
@@ -41,7 +42,7 @@ ACTIONS: Mapping[str, str] = {
 }
 
 # What the timeline says happened.
-EVENTS: Mapping[str, str] = {
+EVENTS: Mapping[str, StrOrPromise] = {
     "create": _("Created"),
     Action.SUBMIT: _("Submitted"),
     Action.REQUEST_SUPPLEMENT: _("Supplement requested"),
@@ -57,7 +58,7 @@ EVENTS: Mapping[str, str] = {
     Action.WITHDRAW: _("Withdrawn"),
 }
 
-CLOCK_STATUSES: Mapping[str, str] = {
+CLOCK_STATUSES: Mapping[str, StrOrPromise] = {
     DeadlineStatus.NOT_STARTED: _("Not started"),
     DeadlineStatus.ON_TRACK: _("On track"),
     DeadlineStatus.DUE_SOON: _("Due soon"),
@@ -66,30 +67,30 @@ CLOCK_STATUSES: Mapping[str, str] = {
     DeadlineStatus.UNKNOWN_CALENDAR: _("Calendar unknown"),
 }
 
-OUTCOMES: Mapping[str, str] = {
+OUTCOMES: Mapping[str, StrOrPromise] = {
     "eligible": _("Eligible"),
     "partly-eligible": _("Partly eligible"),
     "ineligible": _("Ineligible"),
 }
 
-ROUTES: Mapping[str, str] = {
+ROUTES: Mapping[str, StrOrPromise] = {
     "pilot": _("Pilot route"),
     "national": _("National route"),
 }
 
-EFFECTS: Mapping[str, str] = {
+EFFECTS: Mapping[str, StrOrPromise] = {
     "allows": pgettext_lazy("rule effect", "allows"),
     "blocks": pgettext_lazy("rule effect", "blocks"),
     "requires": pgettext_lazy("rule effect", "requires"),
     "informs": pgettext_lazy("rule effect", "informs"),
 }
 
-ASSESSMENTS: Mapping[str, str] = {
+ASSESSMENTS: Mapping[str, StrOrPromise] = {
     "security-assessment": _("Security assessment"),
 }
 
 # Telecommunications Business Classification Catalogue (2015 edition), value-added codes.
-SERVICE_CODES: Mapping[str, str] = {
+SERVICE_CODES: Mapping[str, StrOrPromise] = {
     "B11": _("Internet data centre (IDC)"),
     "B12": _("Content delivery network (CDN)"),
     "B13": _("Domestic internet virtual private network (IP-VPN)"),
@@ -106,7 +107,7 @@ SERVICE_CODES: Mapping[str, str] = {
     "B26": _("Code and protocol conversion"),
 }
 
-SCOPES: Mapping[str, str] = {
+SCOPES: Mapping[str, StrOrPromise] = {
     "end-user-access": _("End-user access (B14)"),
     "website-access": _("Website access (B14)"),
     "e-commerce": _("E-commerce (B21)"),
@@ -118,7 +119,7 @@ SCOPES: Mapping[str, str] = {
     "offshore": _("Offshore (B24)"),
 }
 
-CONTENT: Mapping[str, str] = {
+CONTENT: Mapping[str, StrOrPromise] = {
     "news": _("Internet news information"),
     "online-publishing": _("Online publishing"),
     "audio-visual": _("Online audio-visual programmes"),
@@ -127,31 +128,31 @@ CONTENT: Mapping[str, str] = {
     "public-information-publishing": _("Internet public information publishing services"),
 }
 
-OPENINGS: Mapping[str, str] = {
+OPENINGS: Mapping[str, StrOrPromise] = {
     "notice-107": _("Notice 107 pilot"),
     "comprehensive-pilot": _("Service-sector comprehensive opening-up pilot"),
     "hainan-ftp": _("Hainan Free Trade Port negative list"),
     "ftz": _("Free trade zone negative list"),
 }
 
-CONFIDENCE: Mapping[str, str] = {
+CONFIDENCE: Mapping[str, StrOrPromise] = {
     "C1": _("C1: confirmed from the official text or a regulator's page"),
     "C2": _("C2: confirmed from reliable secondary sources"),
     "M": _("M: not confirmed by a source (a widely repeated claim or a reasoned reading), to be verified"),
     "U": _("U: uncertain or conflicting sources"),
 }
 
-SERVICE_AREA_KINDS: Mapping[str, str] = {
+SERVICE_AREA_KINDS: Mapping[str, StrOrPromise] = {
     "provincial": _("Provincial (within the province of registration)"),
     "cross-regional": _("Cross-regional (two or more provinces, or nationwide)"),
 }
 
-OPINIONS: Mapping[str, str] = dict(OpinionKind.choices)
-ASSESSMENT_RESULTS: Mapping[str, str] = dict(AssessmentResult.choices)
-ROLES: Mapping[str, str] = dict(Role.choices)
-DOCUMENT_KINDS: Mapping[str, str] = dict(DocumentKind.choices)
+OPINIONS: Mapping[str, StrOrPromise] = dict(OpinionKind.choices)
+ASSESSMENT_RESULTS: Mapping[str, StrOrPromise] = dict(AssessmentResult.choices)
+ROLES: Mapping[str, StrOrPromise] = dict(Role.choices)
+DOCUMENT_KINDS: Mapping[str, StrOrPromise] = dict(DocumentKind.choices)
 
-VOCABULARIES: Mapping[str, Mapping[str, str]] = {
+VOCABULARIES: Mapping[str, Mapping[str, StrOrPromise]] = {
     "state": STATES,
     "action": ACTIONS,
     "event": EVENTS,

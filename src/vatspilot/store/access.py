@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -55,7 +54,7 @@ NATIONAL_ROLES = frozenset(
     }
 )
 
-Actor: TypeAlias = AbstractBaseUser | AnonymousUser
+Actor: TypeAlias = User | AnonymousUser
 
 # The timeline's action code for the submission (vatspilot.domain.applications.Action.SUBMIT; the store
 # does not import the domain's lifecycle, tests/store/test_store_access.py checks the two agree).

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -72,7 +71,7 @@ class VerifyResult:
         return f"audit chain broken at seq {self.seq}: {self.kind} ({self.detail})"
 
 
-def actor_label(actor: AbstractBaseUser | AnonymousUser | None) -> str:
+def actor_label(actor: User | AnonymousUser | None) -> str:
     """How the chain names an actor: "username#id", "system" for the platform itself, or "anonymous"
     for someone not signed in (a failed sign-in, a refused request)."""
     if actor is None:
@@ -84,7 +83,7 @@ def actor_label(actor: AbstractBaseUser | AnonymousUser | None) -> str:
 
 def record_audit(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | AuditSubject,
     before: dict[str, Any] | None,

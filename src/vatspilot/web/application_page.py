@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import get_language
 
 from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Action
 from vatspilot.domain.shared.errors import InputError
 from vatspilot.services.applications import available_actions
-from vatspilot.services.clock import clock_for
-from vatspilot.services.dossier import checklist, missing_items
+from vatspilot.services.applications.clock import clock_for
+from vatspilot.services.applications.dossier import checklist, missing_items
 from vatspilot.services.eligibility import determine
 from vatspilot.store.models import Application, DocumentVersion, Membership
 from vatspilot.web.forms import ActionForm, action_form
@@ -26,7 +26,7 @@ from vatspilot.web.forms import ActionForm, action_form
 APPLICANT_DOSSIER_ACTIONS = frozenset({Action.SUBMIT, Action.ANSWER_SUPPLEMENT})
 
 
-def is_member(user: AbstractBaseUser, application: Application) -> bool:
+def is_member(user: User, application: Application) -> bool:
     return Membership.objects.filter(user=user, organisation_id=application.organisation_id).exists()
 
 
@@ -42,7 +42,7 @@ def open_supplement(application: Application) -> Any:
 
 
 def action_forms(
-    user: AbstractBaseUser,
+    user: User,
     application: Application,
     *,
     bound: tuple[Action, ActionForm] | None = None,
@@ -125,7 +125,7 @@ def document_rows(application: Application) -> list[DocumentRow]:
 
 
 def application_context(
-    user: AbstractBaseUser,
+    user: User,
     application: Application,
     today: date,
     *,

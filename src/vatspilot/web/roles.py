@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from vatspilot.store.models import Membership, Organisation, Role, StaffRole
 
@@ -41,7 +40,7 @@ class Workload:
         return Role.ADMINISTRATOR in self.roles
 
 
-def workload_of(user: AbstractBaseUser | AnonymousUser) -> Workload:
+def workload_of(user: User | AnonymousUser) -> Workload:
     if not user.is_authenticated:
         return Workload(roles=frozenset(), organisations=())
     roles = frozenset(StaffRole.objects.filter(user=user).values_list("role", flat=True))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from vatspilot.domain.applications import TRANSITIONS, Action, ClockStatus, DeadlineStatus
-from vatspilot.services.clock import clocks_for
-from vatspilot.services.lifecycle import available_actions_for
+from vatspilot.services.applications.clock import clocks_for
+from vatspilot.services.applications.lifecycle import available_actions_for
 from vatspilot.store.access import visible_applications
 from vatspilot.store.models import Application, Role, StaffRole
 
@@ -41,7 +41,7 @@ def _statuses_acted_on_by(roles: set[str]) -> set[str]:
     return {row.source.value for row in TRANSITIONS if any(role.value in roles for role in row.roles)}
 
 
-def awaiting(user: AbstractBaseUser, today: date) -> list[QueueRow]:
+def awaiting(user: User, today: date) -> list[QueueRow]:
     roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True)) - {Role.APPLICANT}
     candidates = (
         visible_applications(user)

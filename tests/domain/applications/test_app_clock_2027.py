@@ -20,7 +20,7 @@ import pytest
 from vatspilot.domain.applications import ClockEvent, ClockEventKind, ClockSettings, ClockStatus, DeadlineStatus
 from vatspilot.domain.applications.clock import clock_status
 from vatspilot.rulebook.working_calendar import official_years, shipped_dir, statutory_holidays
-from vatspilot.services.working_days import OfficialWorkingDayCalendar, StatutoryProjectionCalendar
+from vatspilot.services.calendar.working_days import OfficialWorkingDayCalendar, StatutoryProjectionCalendar
 
 TODAY = date(2027, 3, 1)
 ACCEPTED = ClockEventKind.ACCEPTED

@@ -13,7 +13,7 @@ from vatspilot.domain.applications import (
     UnknownCalendarYear,
     clock_status,
 )
-from vatspilot.services.working_days import ChineseWorkingDayCalendar, covered_years
+from vatspilot.services.calendar.working_days import ChineseWorkingDayCalendar, covered_years
 
 CALENDAR = ChineseWorkingDayCalendar()
 

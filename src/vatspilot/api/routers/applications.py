@@ -1,39 +1,27 @@
-"""/api/applications: the applications the signed-in user may see, and acting on one."""
+"""/api/applications: the applications the signed-in user may see, listed and one by one."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router
 
-from vatspilot.api.problems import FieldProblem
-from vatspilot.api.schemas import ActionIn, ApplicationOut, ApplicationSummaryOut, ProblemOut
-from vatspilot.domain.applications import Action, ClockStatus
+from vatspilot.api.schemas import ApplicationOut, ApplicationSummaryOut, ProblemOut
+from vatspilot.domain.applications import ClockStatus
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.rulebook.uncertainty import stored_uncertain_rules
-from vatspilot.services.applications import available_actions, perform
-from vatspilot.services.clock import clock_for, clocks_for, legal_today
-from vatspilot.services.dossier import dossier_hash_of, missing_items
-from vatspilot.store.access import NotFound, access_application, visible_applications
+from vatspilot.services.applications import available_actions
+from vatspilot.services.applications.clock import clock_for, clocks_for
+from vatspilot.services.applications.dossier import dossier_hash_of, missing_items
+from vatspilot.services.calendar.legal_day import legal_today
+from vatspilot.store.access import access_application, visible_applications
 from vatspilot.store.models import Application, Decision
 
 router = Router(tags=["applications"])
 
-# The fields each action takes: (name, required). An action not listed takes none.
-ACTION_FIELDS: dict[Action, tuple[tuple[str, bool], ...]] = {
-    Action.REQUEST_SUPPLEMENT: (("items", True),),
-    Action.REFUSE: (("legal_basis", True), ("reasons", True)),
-    Action.COMPLETE_PRELIMINARY_ASSESSMENT: (("findings", True),),
-    Action.COMPLETE_ONSITE_VERIFICATION: (("findings", True),),
-    Action.RECORD_OPINION: (("opinion", True), ("conditions", False)),
-    Action.RECORD_SECURITY_ASSESSMENT: (("result", True), ("findings", False)),
-    Action.APPROVE: (("legal_basis", True),),
-}
-
-_ERRORS: dict[int | str, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
+ERRORS: dict[int | str, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
 
 
 def _clock(clock: ClockStatus) -> dict[str, Any]:
@@ -69,7 +57,7 @@ def _summary(application: Application, clock: ClockStatus | None = None) -> dict
     }
 
 
-def _detail(user: AbstractBaseUser, application: Application) -> dict[str, Any]:
+def detail_payload(user: User, application: Application) -> dict[str, Any]:
     events = application.events.select_related("actor").order_by("at")
     return {
         **_summary(application),
@@ -121,7 +109,7 @@ def _decision(application: Application) -> dict[str, Any] | None:
     }
 
 
-@router.get("", response={200: list[ApplicationSummaryOut], **_ERRORS}, summary="Applications you may see")
+@router.get("", response={200: list[ApplicationSummaryOut], **ERRORS}, summary="Applications you may see")
 def list_applications(request: HttpRequest, status: str | None = None) -> Any:
     applications = visible_applications(request.user).select_related("organisation", "jurisdiction")
     if status:
@@ -131,56 +119,6 @@ def list_applications(request: HttpRequest, status: str | None = None) -> Any:
     return [_summary(application, clocks[application.pk]) for application in listed]
 
 
-@router.get("/{int:application_id}", response={200: ApplicationOut, **_ERRORS}, summary="One application")
+@router.get("/{int:application_id}", response={200: ApplicationOut, **ERRORS}, summary="One application")
 def get_application(request: HttpRequest, application_id: int) -> Any:
-    return _detail(request.user, access_application(request.user, application_id))
-
-
-@router.post(
-    "/{int:application_id}/actions/{action}",
-    response={200: ApplicationOut, 409: ProblemOut, **_ERRORS},
-    summary="Take a lifecycle action",
-    description=(
-        "Body: expected_version (the version you last read) and the action's fields. 404 when the "
-        "application is missing or not yours to see; 409 when it changed since expected_version; 422 "
-        "when the transition table or a guard refuses, or a field is missing or not taken by the action."
-    ),
-)
-def act(request: HttpRequest, application_id: int, action: str, payload: ActionIn) -> Any:
-    application = access_application(request.user, application_id)
-    try:
-        chosen = Action(action)
-    except ValueError:
-        raise NotFound("no such action") from None
-    fields = _fields_for(chosen, payload)
-    application = perform(
-        actor=request.user,
-        application=application,
-        action=chosen,
-        on=legal_today(),
-        expected_version=payload.expected_version,
-        **fields,
-    )
-    return _detail(request.user, access_application(request.user, application.pk))
-
-
-def _fields_for(action: Action, payload: ActionIn) -> dict[str, Any]:
-    """The action's fields from the body; FieldProblem (a 422) names the first field at fault."""
-    taken = ACTION_FIELDS.get(action, ())
-    taken_names = {name for name, _required in taken}
-    sent = {
-        name: value for name, value in payload.model_dump(exclude={"expected_version"}).items() if value is not None
-    }
-    not_taken = sorted(sent.keys() - taken_names)
-    if not_taken:
-        name = not_taken[0]
-        raise FieldProblem(name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name})
-    fields: dict[str, Any] = {}
-    for name, required in taken:
-        value = sent.get(name)
-        if value in (None, "", []):
-            if required:
-                raise FieldProblem(name, "required", _("%(field)s is required for this action.") % {"field": name})
-            value = ""
-        fields[name] = value
-    return fields
+    return detail_payload(request.user, access_application(request.user, application_id))

@@ -2,7 +2,7 @@
 
 The clock is handed two: the official arrangement, and optionally a projection for the years the official
 one does not know (the statutory holidays alone); both are this protocol. Implementations live outside the
-domain (`vatspilot.services.working_days`), because they read packages and data files."""
+domain (`vatspilot.services.calendar.working_days`), because they read packages and data files."""
 
 from __future__ import annotations
 

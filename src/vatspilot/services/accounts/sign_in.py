@@ -11,8 +11,7 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -36,14 +35,14 @@ def client_address(request: HttpRequest | None) -> str | None:
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
-def _signed_in(sender: Any, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any) -> None:
+def _signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     with transaction.atomic():
         record_audit(
             actor=user, action="user.signed_in", obj=user, before=None, after={"address": client_address(request)}
         )
 
 
-def _signed_out(sender: Any, request: HttpRequest | None, user: AbstractBaseUser | None, **kwargs: Any) -> None:
+def _signed_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is None:  # signing out when not signed in: nothing happened
         return
     with transaction.atomic():

@@ -18,16 +18,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from axes.utils import reset as reset_lockouts
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vatspilot.services.identity import create_staff_user, jurisdictions_named
+from vatspilot.services.accounts.identity import create_staff_user, jurisdictions_named
 from vatspilot.store.access import is_administrator
 from vatspilot.store.audit import record_audit
 from vatspilot.store.models import Jurisdiction, Role, StaffRole
@@ -49,13 +47,13 @@ class NotAllowed(PermissionDenied):
 class NewPassword:
     """A temporary password for ``user``: shown once to the administrator, stored only as a hash."""
 
-    user: AbstractBaseUser
+    user: User
     password: str
 
 
 def create_staff_account(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     username: str,
     role: str,
     jurisdictions: Iterable[Jurisdiction | str] = (),
@@ -72,9 +70,7 @@ def create_staff_account(
     return NewPassword(user, password)
 
 
-def grant_role(
-    *, actor: AbstractBaseUser, user: AbstractBaseUser, role: str, jurisdictions: Iterable[Jurisdiction | str] = ()
-) -> StaffRole:
+def grant_role(*, actor: User, user: User, role: str, jurisdictions: Iterable[Jurisdiction | str] = ()) -> StaffRole:
     """Give ``user`` the official's ``role``. For a local officer, ``jurisdictions`` are the provinces
     covered; granting the local officer role again replaces them."""
     _require_administrator(actor)
@@ -105,7 +101,7 @@ def grant_role(
     return staff_role
 
 
-def revoke_role(*, actor: AbstractBaseUser, user: AbstractBaseUser, role: str) -> None:
+def revoke_role(*, actor: User, user: User, role: str) -> None:
     """Take the official's ``role`` away from ``user``."""
     _require_administrator(actor)
     if role not in STAFF_ROLES:
@@ -126,7 +122,7 @@ def revoke_role(*, actor: AbstractBaseUser, user: AbstractBaseUser, role: str) -
         record_audit(actor=actor, action="staff_role.revoked", obj=target, before=before, after=None)
 
 
-def deactivate_account(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> AbstractBaseUser:
+def deactivate_account(*, actor: User, user: User) -> User:
     """The account can no longer sign in; its open sessions end at their next request."""
     _require_administrator(actor)
     if user.pk == actor.pk:
@@ -134,12 +130,12 @@ def deactivate_account(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> Ab
     return _set_active(actor, user, active=False)
 
 
-def reactivate_account(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> AbstractBaseUser:
+def reactivate_account(*, actor: User, user: User) -> User:
     _require_administrator(actor)
     return _set_active(actor, user, active=True)
 
 
-def reset_password(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> NewPassword:
+def reset_password(*, actor: User, user: User) -> NewPassword:
     """A new temporary password for ``user``: its sessions end (Django signs out a session whose
     password changed) and any sign-in lock on its username is lifted."""
     _require_administrator(actor)
@@ -159,12 +155,12 @@ def reset_password(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> NewPas
     return NewPassword(target, password)
 
 
-def _require_administrator(actor: AbstractBaseUser) -> None:
+def _require_administrator(actor: User) -> None:
     if not is_administrator(actor):
         raise NotAllowed("not_administrator", _("Only an administrator manages staff accounts."))
 
 
-def _set_active(actor: AbstractBaseUser, user: AbstractBaseUser, *, active: bool) -> AbstractBaseUser:
+def _set_active(actor: User, user: User, *, active: bool) -> User:
     with transaction.atomic():
         target = _locked_user(user)
         if target.is_active == active:
@@ -183,8 +179,8 @@ def _set_active(actor: AbstractBaseUser, user: AbstractBaseUser, *, active: bool
     return target
 
 
-def _locked_user(user: AbstractBaseUser) -> Any:
-    return get_user_model()._default_manager.select_for_update().get(pk=user.pk)
+def _locked_user(user: User) -> User:
+    return User.objects.select_for_update().get(pk=user.pk)
 
 
 def _codes(staff_role: StaffRole) -> list[str]:

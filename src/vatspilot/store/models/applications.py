@@ -24,7 +24,7 @@ class StaleApplication(Exception):
 
 
 class DirectStatusWrite(Exception):
-    """A status may change only by a row of the transition table (vatspilot.services.lifecycle)."""
+    """A status may change only by a row of the transition table (vatspilot.services.applications.lifecycle)."""
 
 
 class Application(models.Model):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from vatspilot.domain.applications import Action
 from vatspilot.services.applications import ActionRefused, Conflict, perform
-from vatspilot.services.clock import legal_today
+from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.vocabulary import label
 from vatspilot.store.access import NotFound, access_application
 from vatspilot.web.application_page import APPLICANT_DOSSIER_ACTIONS, application_context

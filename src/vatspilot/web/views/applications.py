@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vatspilot.services.applications import ActionRefused, create_application
-from vatspilot.services.clock import clock_for, legal_today
+from vatspilot.services.applications.clock import clock_for
+from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import visible_applications
 from vatspilot.web.forms import NewApplicationForm
 from vatspilot.web.roles import workload_of

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES
-from vatspilot.services.documents import UploadRejected, add_document_version
+from vatspilot.services.applications.documents import UploadRejected, add_document_version
 from vatspilot.services.vocabulary import label
 from vatspilot.store.access import NotFound, access_application, access_document_version
 from vatspilot.web.application_page import is_member

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Action, State
 from vatspilot.services.applications import ActionRefused, update_dossier
-from vatspilot.services.clock import legal_today
+from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import access_application
 from vatspilot.store.models import Application
 from vatspilot.web.application_page import (

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vatspilot.services.clock import legal_today
+from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.web.worklist import awaiting
 
 

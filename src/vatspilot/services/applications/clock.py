@@ -1,5 +1,4 @@
-"""The statutory review clock of an application, from its timeline and the rulebook's parameters, and the
-one place the platform reads today's date for judging it (`legal_today`).
+"""The statutory review clock of an application, from its timeline and the rulebook's parameters.
 
 The calendars are read from the calendar data on every call and nothing computed is stored: a clock is
 computed when it is shown, so a year's notice entered now turns tomorrow's provisional figures (and
@@ -9,11 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
-from django.utils import timezone
+from datetime import date
 
 from vatspilot.domain.applications import (
     Action,
@@ -26,26 +21,8 @@ from vatspilot.domain.applications import (
     clock_status,
 )
 from vatspilot.rulebook.loader import default_rulebook
-from vatspilot.services.working_days import working_calendars
+from vatspilot.services.calendar.working_days import working_calendars
 from vatspilot.store.models import Application, ApplicationEvent
-
-# The rules are China's, so "today" is the date in China, whatever the server's or the user's zone.
-LEGAL_TIME_ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def legal_today() -> date:
-    """Today's date in China: the one place views, the API and jobs read the date they judge clocks on.
-
-    Tests (and a demonstration) pin it with the setting VATSPILOT_TODAY (a date or YYYY-MM-DD); otherwise
-    it is `timezone.now()` in China.
-    """
-    pinned: object = getattr(settings, "VATSPILOT_TODAY", None)
-    if isinstance(pinned, date):
-        return pinned.date() if isinstance(pinned, datetime) else pinned
-    if isinstance(pinned, str) and pinned:
-        return date.fromisoformat(pinned)
-    now: datetime = timezone.localtime(timezone.now(), LEGAL_TIME_ZONE)
-    return now.date()
 
 
 def clock_settings(on: date) -> ClockSettings:

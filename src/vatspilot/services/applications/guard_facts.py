@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count
 
 from vatspilot.domain.applications import Agency, ApplicationFacts, Opinion, Role, SecurityAssessment
-from vatspilot.services.dossier import (
+from vatspilot.services.applications.dossier import (
     document_hashes_for,
     dossier_hashes_for,
     every_service_eligible,
@@ -37,7 +37,7 @@ class ActorStanding:
     local_jurisdictions: frozenset[int]  # where the actor is a local officer
 
     @classmethod
-    def of(cls, actor: AbstractBaseUser) -> ActorStanding:
+    def of(cls, actor: User) -> ActorStanding:
         organisations = frozenset(Membership.objects.filter(user=actor).values_list("organisation_id", flat=True))
         central: list[Role] = []
         local: set[int] = set()
@@ -115,12 +115,12 @@ def facts_of(application: Application) -> ApplicationFacts:
     return facts_for([application])[application.pk]
 
 
-def roles_of(actor: AbstractBaseUser, application: Application) -> list[Role]:
+def roles_of(actor: User, application: Application) -> list[Role]:
     return ActorStanding.of(actor).roles_towards(application)
 
 
 def standing_and_facts(
-    actor: AbstractBaseUser, applications: Iterable[Application]
+    actor: User, applications: Iterable[Application]
 ) -> tuple[ActorStanding, dict[int, ApplicationFacts]]:
     listed = list(applications)
     return ActorStanding.of(actor), facts_for(listed)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,8 @@ from vatspilot.domain.applications import (
     State,
 )
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.dossier import dossier_hash_of, recompute_determination
-from vatspilot.services.lifecycle import (
+from vatspilot.services.applications.dossier import dossier_hash_of, recompute_determination
+from vatspilot.services.applications.lifecycle import (
     ActionRefused,
     apply_transition,
     decide_for,
@@ -30,7 +30,7 @@ from vatspilot.services.lifecycle import (
     notify_kind,
     take,
 )
-from vatspilot.services.review_basis import void_reviews_not_on, voided_note
+from vatspilot.services.applications.review_basis import void_reviews_not_on, voided_note
 from vatspilot.store.models import (
     Application,
     SupplementRequest,
@@ -41,7 +41,7 @@ from vatspilot.store.models import SecurityAssessment as AssessmentRecord
 
 
 def submit_application(
-    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+    *, actor: User, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
     """Draft -> submitted. The determination is taken again on the day of submission."""
     with transaction.atomic():
@@ -65,7 +65,7 @@ def submit_application(
 
 def request_supplement(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     items: Iterable[str],
     on: date,
@@ -100,7 +100,7 @@ def request_supplement(
 
 
 def answer_supplement(
-    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+    *, actor: User, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
     """The applicant hands the dossier back. The opinions and assessments given on another version of it
     are voided here, in the answer's transaction, its timeline event and audit entry naming them; an
@@ -131,7 +131,7 @@ def answer_supplement(
 
 
 def accept_application(
-    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+    *, actor: User, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
     """The acceptance notice: by default the statutory period starts the next day."""
     return simple_action(actor, application, Action.ACCEPT, on, expected_version, None)
@@ -139,7 +139,7 @@ def accept_application(
 
 def complete_preliminary_assessment(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     findings: str,
     on: date,
@@ -157,7 +157,7 @@ def complete_preliminary_assessment(
 
 
 def order_onsite_verification(
-    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+    *, actor: User, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
     return simple_action(
         actor, application, Action.ORDER_ONSITE_VERIFICATION, on, expected_version, "application.onsite_ordered"
@@ -166,7 +166,7 @@ def order_onsite_verification(
 
 def complete_onsite_verification(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     findings: str,
     on: date,
@@ -176,13 +176,13 @@ def complete_onsite_verification(
 
 
 def withdraw_application(
-    *, actor: AbstractBaseUser, application: Application, on: date, expected_version: int | None = None
+    *, actor: User, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
     return simple_action(actor, application, Action.WITHDRAW, on, expected_version, "application.withdrawn")
 
 
 def simple_action(
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     action: Action,
     on: date,
@@ -202,7 +202,7 @@ def simple_action(
 
 def record_opinion(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     opinion: str,
     on: date,
@@ -249,7 +249,7 @@ def record_opinion(
 
 def record_security_assessment(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     result: str,
     findings: str,

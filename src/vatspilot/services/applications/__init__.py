@@ -7,17 +7,19 @@ refusal) and dossier_edits (the applicant's draft); the mechanism they share is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import Action
-from vatspilot.services.decisions import approve_application, refuse_application
-from vatspilot.services.dossier_edits import create_application, update_dossier
-from vatspilot.services.lifecycle import ActionRefused, Conflict, available_actions, facts_of, roles_of
-from vatspilot.services.review_actions import (
+from vatspilot.services.applications.decisions import approve_application, refuse_application
+from vatspilot.services.applications.dossier_edits import create_application, update_dossier
+from vatspilot.services.applications.guard_facts import facts_of, roles_of
+from vatspilot.services.applications.lifecycle import ActionRefused, Conflict, available_actions
+from vatspilot.services.applications.review_actions import (
     accept_application,
     answer_supplement,
     complete_onsite_verification,
@@ -66,7 +68,7 @@ _FIELDS: dict[Action, tuple[str, ...]] = {
     Action.APPROVE: ("legal_basis",),
 }
 
-_WRITERS = {
+_WRITERS: dict[Action, Callable[..., object]] = {
     Action.SUBMIT: submit_application,
     Action.REQUEST_SUPPLEMENT: request_supplement,
     Action.ANSWER_SUPPLEMENT: answer_supplement,
@@ -88,7 +90,7 @@ def fields_of(action: Action) -> tuple[str, ...]:
 
 def perform(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     action: Action,
     on: date,

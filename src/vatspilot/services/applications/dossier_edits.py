@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Role, State
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.dossier import dossier_hash_of, recompute_determination
-from vatspilot.services.lifecycle import ActionRefused, input_error_text, locked, roles_of
+from vatspilot.services.applications.dossier import dossier_hash_of, recompute_determination
+from vatspilot.services.applications.guard_facts import roles_of
+from vatspilot.services.applications.lifecycle import ActionRefused, input_error_text, locked
 from vatspilot.store.audit import record_audit
 from vatspilot.store.models import (
     Application,
@@ -21,7 +22,7 @@ from vatspilot.store.models import (
 )
 
 
-def create_application(*, actor: AbstractBaseUser, organisation: Organisation, on: date) -> Application:
+def create_application(*, actor: User, organisation: Organisation, on: date) -> Application:
     """A new draft for the organisation; only its members may open one."""
     if not Membership.objects.filter(user=actor, organisation=organisation).exists():
         raise ActionRefused("not-a-member", _("Only a member of the organisation may open an application for it."))
@@ -34,7 +35,7 @@ def create_application(*, actor: AbstractBaseUser, organisation: Organisation, o
 
 def update_dossier(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     on: date,
     ownership: list[Any] | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,8 +26,8 @@ def create_staff_user(
     role: str,
     jurisdictions: Iterable[Jurisdiction | str] = (),
     email: str = "",
-    actor: AbstractBaseUser | None = None,
-) -> AbstractBaseUser:
+    actor: User | None = None,
+) -> User:
     """Create an official holding ``role``. A local officer names one or more jurisdictions (objects or
     province-level codes such as "310000"); other roles name none. Administrators may also look
     through the (read-only) Django admin. Raises ValidationError for a bad role, jurisdiction, username or password."""
@@ -68,8 +68,8 @@ def create_applicant(
     password: str,
     organisation: Organisation,
     email: str = "",
-    actor: AbstractBaseUser | None = None,
-) -> AbstractBaseUser:
+    actor: User | None = None,
+) -> User:
     """Create a user who acts for ``organisation``: the applicant role and a membership."""
     with transaction.atomic():
         user = _new_user(username=username, password=password, email=email)
@@ -92,7 +92,7 @@ def create_applicant(
     return user
 
 
-def _new_user(*, username: str, password: str, email: str) -> AbstractBaseUser:
+def _new_user(*, username: str, password: str, email: str) -> User:
     user_model = get_user_model()
     if user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).exists():
         raise ValidationError(_("This username is taken."), code="username_taken")

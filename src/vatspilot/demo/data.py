@@ -17,9 +17,9 @@ from django.db import transaction
 
 from vatspilot.domain.applications import Action, State
 from vatspilot.services import applications as svc
-from vatspilot.services.documents import add_document_version
-from vatspilot.services.identity import create_applicant, create_staff_user
-from vatspilot.services.working_days import ProjectedWorkingDayCalendar
+from vatspilot.services.accounts.identity import create_applicant, create_staff_user
+from vatspilot.services.applications.documents import add_document_version
+from vatspilot.services.calendar.working_days import ProjectedWorkingDayCalendar
 from vatspilot.store.models import Application, Organisation
 
 # Documented demo passwords (README): one per role, never for production.

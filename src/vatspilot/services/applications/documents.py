@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -67,10 +67,10 @@ class UploadRejected(Exception):
 
 def add_document_version(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     kind: str,
-    uploaded_file: UploadedFile,
+    uploaded_file: UploadedFile[bytes],
     field: str = "file",
 ) -> DocumentVersion:
     """Check ``uploaded_file`` and keep it as the next version of the application's ``kind`` document.
@@ -137,7 +137,7 @@ def add_document_version(
     return version
 
 
-def inspect_upload(uploaded_file: IO[bytes] | UploadedFile, *, field: str = "file") -> tuple[FileType, str, int]:
+def inspect_upload(uploaded_file: IO[bytes] | UploadedFile[bytes], *, field: str = "file") -> tuple[FileType, str, int]:
     """The file's type (from its bytes and name), SHA-256 hex digest and size, or UploadRejected."""
     limit = settings.VATSPILOT_MAX_UPLOAD_BYTES
     declared_size = getattr(uploaded_file, "size", None)

@@ -1,4 +1,4 @@
-"""Background tasks that deliver what the services decided. Each takes ids, is queued after the commit
+"""E-mail delivery of notifications, as background tasks. Each takes ids, is queued after the commit
 that made its data, and is safe to run twice."""
 
 from __future__ import annotations

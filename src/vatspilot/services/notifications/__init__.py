@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -34,7 +34,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vatspilot.domain.applications import Action, Role, State
-from vatspilot.jobs.tasks import send_notification_email
+from vatspilot.services.notifications.delivery import send_notification_email
 from vatspilot.store.models import Application, ApplicationEvent, Membership, Notification, StaffRole
 
 
@@ -140,7 +140,7 @@ _SUBJECT_MAX = Notification._meta.get_field("subject").max_length or 200
 
 def notify(
     *,
-    recipients: Iterable[AbstractBaseUser],
+    recipients: Iterable[User],
     kind: str,
     application: Application | None,
     subject: str,
@@ -178,7 +178,7 @@ def notify_about(
     """Route ``kind`` (``recipients_for``), render it for each recipient (``render_for``) with the
     application's own facts and ``context``, and ``notify``; inside the caller's transaction."""
     values = {**application_context(application), **(context or {})}
-    by_message: dict[tuple[str, str], list[AbstractBaseUser]] = {}
+    by_message: dict[tuple[str, str], list[User]] = {}
     for user in recipients_for(kind, application):
         by_message.setdefault(render_for(user, kind, values), []).append(user)
     created: list[Notification] = []
@@ -196,13 +196,13 @@ def application_context(application: Application) -> dict[str, Any]:
     }
 
 
-def language_for(user: AbstractBaseUser) -> str:
+def language_for(user: User) -> str:
     """The language a user reads: their preferred language if the account ever records one, else the
     platform's."""
     return str(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE)
 
 
-def render_for(user: AbstractBaseUser, kind: str, context: Mapping[str, Any]) -> tuple[str, str]:
+def render_for(user: User, kind: str, context: Mapping[str, Any]) -> tuple[str, str]:
     """(subject, body) of ``kind`` in ``user``'s language. Lists become one "- item" line each, dates
     are written YYYY-MM-DD; other values (a jurisdiction, a lazy string) are rendered in that language."""
     subject, body = _messages(kind)
@@ -211,7 +211,7 @@ def render_for(user: AbstractBaseUser, kind: str, context: Mapping[str, Any]) ->
         return str(subject) % values, str(body) % values
 
 
-def recipients_for(kind: str, application: Application) -> list[AbstractBaseUser]:
+def recipients_for(kind: str, application: Application) -> list[User]:
     """The active users who should hear of ``kind`` on ``application`` (see the module's rules)."""
     _messages(kind)
     if kind in (NotificationKind.SUPPLEMENT_REQUESTED, NotificationKind.APPROVED, NotificationKind.REFUSED):
@@ -272,7 +272,7 @@ def _status_before_withdrawal(application: Application) -> str | None:
     return status
 
 
-def mark_read(*, recipient: AbstractBaseUser, notification_id: int | None = None) -> int:
+def mark_read(*, recipient: User, notification_id: int | None = None) -> int:
     """Mark the recipient's unread notification (or all of them) read; the number marked. Reading a
     notification is the recipient's own bookkeeping, not an act on the application, so it has no
     audit entry."""

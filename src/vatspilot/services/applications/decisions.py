@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,8 @@ from vatspilot.domain.applications import (
     Transition,
 )
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.dossier import dossier_hash_of, recompute_determination
-from vatspilot.services.lifecycle import (
+from vatspilot.services.applications.dossier import dossier_hash_of, recompute_determination
+from vatspilot.services.applications.lifecycle import (
     ActionRefused,
     apply_transition,
     decide_for,
@@ -30,7 +30,7 @@ from vatspilot.services.lifecycle import (
     notify_kind,
     take,
 )
-from vatspilot.services.review_basis import conditions_in_force
+from vatspilot.services.applications.review_basis import conditions_in_force
 from vatspilot.store.models import (
     Application,
     Decision,
@@ -40,7 +40,7 @@ from vatspilot.store.models import (
 
 def approve_application(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     legal_basis: str,
     on: date,
@@ -58,7 +58,7 @@ def approve_application(
         except InputError as error:
             raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
         transition, role = decide_for(actor, current, Action.APPROVE)
-        licence = _licence_of(current.determination)
+        licence = _licence_of(current.determination or {})
         decision = _record_decision(
             actor=actor,
             application=current,
@@ -86,7 +86,7 @@ def _licence_of(determination: dict[str, Any]) -> dict[str, Any]:
 
 def _record_decision(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     transition: Transition,
     role: Role,
@@ -140,7 +140,7 @@ def _record_decision(
 
 def refuse_application(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     legal_basis: str,
     reasons: str,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +24,8 @@ from vatspilot.domain.applications import (
     decide,
 )
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.guard_facts import facts_of, roles_of, standing_and_facts
-from vatspilot.services.refusals import describe_refusal
+from vatspilot.services.applications.guard_facts import facts_of, roles_of, standing_and_facts
+from vatspilot.services.applications.refusals import describe_refusal
 from vatspilot.store.audit import record_audit
 from vatspilot.store.models import (
     Application,
@@ -47,12 +47,12 @@ class Conflict(ActionRefused):
     """Someone else changed the application since the caller read it: reload and try again."""
 
 
-def available_actions(actor: AbstractBaseUser, application: Application) -> list[Action]:
+def available_actions(actor: User, application: Application) -> list[Action]:
     """What this user may do now, in the table's order: the buttons to show."""
     return available_actions_for(actor, [application])[application.pk]
 
 
-def available_actions_for(actor: AbstractBaseUser, applications: Sequence[Application]) -> dict[int, list[Action]]:
+def available_actions_for(actor: User, applications: Sequence[Application]) -> dict[int, list[Action]]:
     """The same for many applications, in a fixed number of queries (the reviewers' queues)."""
     standing, facts = standing_and_facts(actor, applications)
     result: dict[int, list[Action]] = {}
@@ -66,7 +66,7 @@ def available_actions_for(actor: AbstractBaseUser, applications: Sequence[Applic
     return result
 
 
-def decide_for(actor: AbstractBaseUser, application: Application, action: Action) -> tuple[Transition, Role]:
+def decide_for(actor: User, application: Application, action: Action) -> tuple[Transition, Role]:
     """The row and the role it is taken in; the most telling refusal when none of the actor's roles may."""
     facts = facts_of(application)
     state = State(application.status)
@@ -108,7 +108,7 @@ def locked(application: Application, expected_version: int | None) -> Applicatio
 
 def apply_transition(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     transition: Transition,
     role: Role,
@@ -156,7 +156,7 @@ def apply_transition(
 
 def take(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     application: Application,
     action: Action,
     expected_version: int | None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import TransitionRefused
-from vatspilot.services.dossier import missing_items
+from vatspilot.services.applications.dossier import missing_items
 from vatspilot.services.vocabulary import STATES
 from vatspilot.store.models import Application
 
