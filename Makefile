@@ -7,14 +7,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: install run test test-sqlite test-postgres lint bench clean messages system-deps static
 
 # The database suites run on SQLite (the whole suite) and again on PostgreSQL (the tests that touch it).
-DB_TESTS := tests/store tests/services tests/web tests/api tests/entrypoints tests/jobs tests/e2e
+DB_TESTS := tests/store tests/services tests/queries tests/web tests/api tests/entrypoints tests/jobs tests/e2e
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 install: system-deps $(VENV_STAMP) messages static
 
 # Debian packages: Chromium for the browser tests, Chinese fonts for screenshots, gettext for catalogues.
 # Installed only when missing, so a prepared machine skips apt entirely.
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei gettext
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei gettext libpango-1.0-0 libpangoft2-1.0-0
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

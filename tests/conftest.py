@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings as django_settings
 from pytest_django.fixtures import Settings
+
+if TYPE_CHECKING:
+    from pilot_world import World
 
 TEST_SECRET_KEY = "tests-only-not-a-secret"
 
@@ -55,3 +59,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def _media_root(settings: Settings, tmp_path: Path) -> None:
     """Uploaded files go to a fresh folder per test, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """The standard pilot world of tests/support/pilot_world.py, the one builder every test folder uses.
+    Imported here, not at the top: this file loads before Django is set up."""
+    from pilot_world import build_world
+
+    return build_world()

@@ -22,6 +22,8 @@ VATSPILOT_LOGIN_FAILURE_LIMIT     failed sign-ins before a username/address pair
 VATSPILOT_LOGIN_COOLOFF_MINUTES   how long the lock lasts (default 15)
 VATSPILOT_SESSION_IDLE_MINUTES    a session ends after this long without a request (default 30)
 VATSPILOT_TASKS_BACKEND      database (default: django-tasks-db, a worker runs them) | immediate (in-process)
+VATSPILOT_SIGNING_KEY_DIR    the key licence certificates are signed with and its certificate (default
+                    var/keys; `vatspilot keys init` creates them)
 
 Relative paths resolve under the repository root.
 """
@@ -216,6 +218,8 @@ VATSPILOT_MAX_UPLOAD_BYTES = _env_int("VATSPILOT_MAX_UPLOAD_BYTES", 20 * 1024 * 
 # The working-day calendar years an administrator adds (`vatspilot calendar add-year`); they override the
 # shipped data and the chinese-calendar package.
 VATSPILOT_CALENDAR_DIR = _env_path("VATSPILOT_CALENDAR_DIR", VAR_DIR / "calendar")
+# The key licence certificates are signed with (vatspilot.services.licences.signing_key).
+VATSPILOT_SIGNING_KEY_DIR = _env_path("VATSPILOT_SIGNING_KEY_DIR", VAR_DIR / "keys")
 
 
 def _env_date(name: str) -> date | None:

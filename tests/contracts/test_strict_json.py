@@ -4,6 +4,7 @@ everything else as the standard library does."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -70,7 +71,8 @@ def test_numbers_up_to_30_digits_and_pairs_of_surrogates_are_fine() -> None:
     big, fraction = "9" * 30, "1" * 29
     text = f'{{"big": {big}, "frac": -0.{fraction}, "exp": 1.5e-7, "emoji": "\\ud83d\\ude00", "zh": "电信"}}'
 
-    assert loads(text) == json.loads(text)
+    assert loads(text) == json.loads(text, parse_float=Decimal)
+    assert loads(text)["frac"] == Decimal("-0." + fraction)
     assert loads(text)["emoji"] == "😀"
 
 
@@ -114,5 +116,22 @@ _documents = st.recursive(
 def test_whatever_the_standard_library_writes_is_read_back_the_same(value: Any) -> None:
     text = json.dumps(value, ensure_ascii=False)
 
-    assert loads(text) == json.loads(text)
-    assert loads(json.dumps(value, ensure_ascii=True, indent=2)) == json.loads(text)
+    assert loads(text) == json.loads(text, parse_float=Decimal)
+    assert loads(json.dumps(value, ensure_ascii=True, indent=2)) == json.loads(text, parse_float=Decimal)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("33.33", Decimal("33.33")),
+        ("100.0", Decimal("100.0")),
+        ("100", 100),
+        ("-0.5", Decimal("-0.5")),
+        ("1.5e-7", Decimal("1.5E-7")),
+        ("0.1000000000000000000000000001", Decimal("0.1000000000000000000000000001")),
+    ],
+)
+def test_a_fraction_is_read_as_the_exact_decimal_written_and_a_whole_number_as_an_int(text, value) -> None:
+    read = loads(f'{{"percent": {text}}}')["percent"]
+
+    assert (type(read), read, str(read)) == (type(value), value, str(value))

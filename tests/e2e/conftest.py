@@ -1,5 +1,6 @@
 """Fixtures for the browser tests: Debian's Chromium (never a downloaded one) driven by Playwright
-against pytest-django's live server, and the e2e world (see e2e_world.py).
+against pytest-django's live server, and the pilot world with passwords (tests/support/pilot_world.py;
+the browser steps are in e2e_world.py).
 
 Without /usr/bin/chromium the tests are skipped, except in CI (CI=true), where that is a failure:
 nothing is silently skipped there.
@@ -13,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from pilot_world import compile_catalogue
+from pilot_world import World, build_world, compile_catalogue
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from tests.e2e.e2e_world import World, build_world
+from tests.e2e.e2e_world import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,7 +41,7 @@ def _catalogue() -> None:
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Settings) -> None:
-    # Argon2 is deliberately slow; every flow hashes six passwords and signs in several times.
+    # Argon2 is deliberately slow; every flow hashes ten passwords and signs in several times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The flows judge clocks: "today" is pinned, never the real date (a day whose year the calendar knows).
     settings.VATSPILOT_TODAY = "2026-06-01"
@@ -58,8 +59,9 @@ def chromium() -> Path:
 
 @pytest.fixture
 def world(live_server: LiveServer) -> World:
-    """Asking for live_server makes the test transactional: the server's thread sees what is created."""
-    return build_world(live_server.url)
+    """Every account signs in with PASSWORD. Asking for live_server makes the test transactional: the
+    server's thread sees what is created."""
+    return build_world(password=PASSWORD, base_url=live_server.url)
 
 
 @pytest.fixture

@@ -1,99 +1,43 @@
-"""The end-to-end world and the steps a person takes in the browser.
+"""The steps a person takes in the browser, over the pilot world of tests/support/pilot_world.py.
 
-The world is made the way the platform makes it: the jurisdictions as migration 0002 loads them, an
-organisation registered in Pudong, and one account per role created through
-``vatspilot.services.accounts.identity`` with a real password, so every user signs in through the login form.
-Everything after that happens in the pages: the steps below fill the real forms and click the real
-buttons, located by what the templates render (labels, button words, form ids).
+The world is the standard one (``build_world(password=PASSWORD)``, see conftest.py): every account has
+a real password, so every user signs in through the login form. Everything after that happens in the
+pages: the steps below fill the real forms and click the real buttons, located by what the templates
+render (labels, button words, form ids).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
+from pilot_world import DOSSIER, PDF, World
 from playwright.sync_api import Locator, Page, expect
 
-from vatspilot.domain.applications import Action
-from vatspilot.services import applications as svc
-from vatspilot.services.accounts.identity import create_applicant, create_staff_user
-from vatspilot.services.applications.documents import add_document_version
+from vatspilot.domain.applications import Role, State
 from vatspilot.services.calendar.legal_day import legal_today
-from vatspilot.store.models import Organisation, Role
 
 PASSWORD = "e2e-pilot-passphrase-2026"
-# 100% Hong Kong owned, registered in Pudong with RMB 10,000,000: B11 takes the pilot route there.
-OWNERSHIP = [{"name": "Harbour Cloud Ltd", "jurisdiction": "HK", "percent": 100}]
-SERVICES = ("B11", "B25-05")
+# The pilot world's dossier, as the applicant types it: 100% Hong Kong owned, registered in Pudong with
+# RMB 10,000,000, so B11 takes the pilot route there.
+OWNERSHIP = DOSSIER["ownership"]
+SERVICES = tuple(service["code"] for service in DOSSIER["services"])
 LICENCE_AREA = "Shanghai Pudong New Area and Lin-gang"  # decision v2: the per-service area label
 BASIS = "MIIT Order No. 42 Art. 11; Pilot Notice (MIIT Communications Letter [2024] No. 107)"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-# Account names, one per role the flows need.
-APPLICANT = "applicant-pudong"
-OFFICER = "officer-shanghai"
-MIIT = "miit"
-CAC = "cac"
-MPS = "mps"
-EXPERT = "expert"
-
-
-@dataclass
-class World:
-    organisation: Organisation
-    base_url: str
-
-
-def build_world(base_url: str) -> World:
-    """Jurisdictions, one Pudong organisation and an account per role (Shanghai's local officer)."""
-    importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
-    organisation = Organisation.objects.create(
-        name="Harbour Cloud (Shanghai) Co., Ltd.",
-        uscc="91310115MA1FL1234M",
-        division_code="310115",
-        zones=[],
-        registered_capital_cny=Decimal("10000000"),
-    )
-    create_applicant(username=APPLICANT, password=PASSWORD, organisation=organisation, email="a@example.cn")
-    create_staff_user(username=OFFICER, password=PASSWORD, role=Role.LOCAL_OFFICER, jurisdictions=["310000"])
-    for username, role in (
-        (MIIT, Role.MIIT_REVIEWER),
-        (CAC, Role.CAC_REVIEWER),
-        (MPS, Role.MPS_REVIEWER),
-        (EXPERT, Role.SECURITY_EXPERT),
-    ):
-        create_staff_user(username=username, password=PASSWORD, role=role)
-    return World(organisation=organisation, base_url=base_url)
+# The accounts the flows sign in as: the pilot world names each after its role.
+APPLICANT = Role.APPLICANT.value
+OFFICER = Role.LOCAL_OFFICER.value  # Shanghai's
+MIIT = Role.MIIT_REVIEWER.value
+CAC = Role.CAC_REVIEWER.value
+MPS = Role.MPS_REVIEWER.value
+EXPERT = Role.SECURITY_EXPERT.value
 
 
 def submitted_application(world: World) -> int:
-    """An application already submitted, made through the services (for tests about other pages)."""
-    actor = get_user_model().objects.get(username=APPLICANT)
-    today = legal_today()
-    application = svc.create_application(actor=actor, organisation=world.organisation, on=today)
-    application = svc.update_dossier(
-        actor=actor,
-        application=application,
-        on=today,
-        ownership=OWNERSHIP,
-        services=[{"code": code} for code in SERVICES],
-        service_area={"kind": "provincial"},
-    )
-    for kind in application.determination["required_documents"]:
-        upload = SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
-        add_document_version(actor=actor, application=application, kind=kind, uploaded_file=upload)
-    application.refresh_from_db()
-    application = svc.perform(
-        actor=actor, application=application, action=Action.SUBMIT, on=today, expected_version=application.version
-    )
-    return application.pk
+    """An application already submitted today, made through the services (for tests about other pages)."""
+    return world.drive_to(State.SUBMITTED, on=legal_today()).pk
 
 
 # --- Steps in the browser ------------------------------------------------------------------------------

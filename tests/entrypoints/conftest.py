@@ -1,16 +1,12 @@
-"""Fixtures for the entry-point tests: the pilot world of the page and API tests."""
+"""The entry-point tests use the root conftest's `world` (tests/support/pilot_world.py); their pages
+and problems are checked in Chinese too, so the catalogue is compiled first."""
 
 from __future__ import annotations
 
 import pytest
-from pilot_world import World, build_world, compile_catalogue
+from pilot_world import compile_catalogue
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _catalogue() -> None:
     compile_catalogue()
-
-
-@pytest.fixture
-def world(db: None) -> World:
-    return build_world()

@@ -99,10 +99,11 @@ def test_a_failing_api_call_is_a_500_problem_and_nothing_of_the_failure(
     settings.DEBUG = True
     world.drive_to(State.SUBMITTED)
 
-    def broken(user):
+    def broken(user, **options):
         raise RuntimeError(f"could not reach {SECRET}")
 
-    monkeypatch.setattr("vatspilot.api.routers.applications.visible_applications", broken)
+    # The list's read model (vatspilot.queries.application_lists), as the router imported it.
+    monkeypatch.setattr("vatspilot.api.routers.applications.visible_application_list", broken)
 
     response = client_for(world.users[Role.LOCAL_OFFICER], "zh-hans").get("/api/applications")
 

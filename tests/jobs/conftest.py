@@ -1,11 +1,11 @@
-"""Builders for the job tests: a Shanghai application whose review clock started on a given day, the
-officials who hold its file, and a pinned clock so that "created that day" means the day under test."""
+"""Fixtures for the job tests, over the builders of tests/support/pilot_world.py: a Shanghai application
+whose review clock started on a given day, the officials who hold its file, and a pinned clock so that
+"created that day" means the day under test."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -13,16 +13,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core import mail
 from django.utils import timezone
+from pilot_world import BEIJING, SHANGHAI, make_organisation, place_application, record_event
+from pilot_world import make_user as build_user
 
-from vatspilot.store.models import (
-    Application,
-    ApplicationEvent,
-    Jurisdiction,
-    Membership,
-    Organisation,
-    Role,
-    StaffRole,
-)
+from vatspilot.store.models import Application, Role
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -40,14 +34,7 @@ def mailbox(settings):
 @pytest.fixture
 def make_user(db: None) -> Callable[..., AbstractUser]:
     def make(username: str, *roles: str, jurisdictions: tuple[str, ...] = (), email: str | None = None) -> AbstractUser:
-        user: AbstractUser = get_user_model().objects.create_user(
-            username=username, password=None, email=f"{username}@example.cn" if email is None else email
-        )
-        for role in roles:
-            staff_role = StaffRole.objects.create(user=user, role=role)
-            if role == Role.LOCAL_OFFICER:
-                staff_role.jurisdictions.set(Jurisdiction.objects.filter(code__in=jurisdictions))
-        return user
+        return build_user(username, *roles, jurisdictions=jurisdictions, email=email)
 
     return make
 
@@ -56,8 +43,8 @@ def make_user(db: None) -> Callable[..., AbstractUser]:
 def people(make_user) -> SimpleNamespace:
     return SimpleNamespace(
         member=make_user("member", Role.APPLICANT),
-        sh_officer=make_user("sh_officer", Role.LOCAL_OFFICER, jurisdictions=("310000",)),
-        bj_officer=make_user("bj_officer", Role.LOCAL_OFFICER, jurisdictions=("110000",)),
+        sh_officer=make_user("sh_officer", Role.LOCAL_OFFICER, jurisdictions=(SHANGHAI.province,)),
+        bj_officer=make_user("bj_officer", Role.LOCAL_OFFICER, jurisdictions=(BEIJING.province,)),
         miit=make_user("miit", Role.MIIT_REVIEWER),
         cac=make_user("cac", Role.CAC_REVIEWER),
     )
@@ -67,16 +54,11 @@ def people(make_user) -> SimpleNamespace:
 def make_application(people) -> Callable[..., Application]:
     """An application of a Shanghai organisation in ``status``; with ``accepted_on``, received a week
     before and accepted that day, so that its review clock started."""
-    organisation = Organisation.objects.create(
-        name="上海示例网络科技有限公司",
-        uscc="91310115MA1FL1234M",
-        division_code="310115",
-        registered_capital_cny=Decimal("10000000.00"),
-    )
-    Membership.objects.create(user=people.member, organisation=organisation)
+    organisation = make_organisation(SHANGHAI, name="上海示例网络科技有限公司")
+    people.member.memberships.create(organisation=organisation)
 
     def make(status: str, accepted_on: date | None = None) -> Application:
-        application = Application.objects.create(organisation=organisation, status=status)
+        application = place_application(organisation, status)
         if accepted_on is not None:
             event(application, "submit", "draft", "submitted", accepted_on - timedelta(days=7))
             event(application, "accept", "submitted", "preliminary_assessment", accepted_on)
@@ -86,15 +68,15 @@ def make_application(people) -> Callable[..., Application]:
 
 
 def event(application: Application, action: str, from_state: str, to_state: str, on: date) -> None:
-    ApplicationEvent.objects.create(
-        application=application,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        on=on,
-        at=timezone.make_aware(datetime.combine(on, time(10))),
+    """A timeline event by the member, recorded at 10:00 local time on its day."""
+    record_event(
+        application,
+        action,
+        from_state,
+        to_state,
+        on,
         actor=get_user_model().objects.get(username="member"),
-        role="applicant",
+        at=timezone.make_aware(datetime.combine(on, time(10))),
     )
 
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
+from pilot_world import make_user as build_user
 
 from vatspilot.cli.jobs import jobs
 from vatspilot.services.notifications import notify
@@ -53,7 +53,7 @@ def test_clock_alerts_refuses_a_malformed_day():
 def test_the_worker_sends_the_queued_emails_and_exits_in_batch_mode(settings, restored_signals):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    member = get_user_model().objects.create_user(username="member", password=None, email="member@example.cn")
+    member = build_user("member")
     with transaction.atomic():
         notify(recipients=[member], kind="application.approved", application=None, subject="Approved", body="b")
     assert mail.outbox == []

@@ -6,9 +6,9 @@ import smtplib
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
+from pilot_world import make_user as build_user
 
 from vatspilot.services.notifications import delivery as tasks
 from vatspilot.services.notifications import notify
@@ -93,7 +93,7 @@ def test_with_the_database_queue_the_task_is_queued_after_commit_and_sends_once(
 
     settings.TASKS = DATABASE
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    member = get_user_model().objects.create_user(username="member", password=None, email="member@example.cn")
+    member = build_user("member")
 
     # When a notification is written in a transaction
     with transaction.atomic():

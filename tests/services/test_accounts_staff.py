@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from pilot_world import make_user
 
 from vatspilot.services.accounts.staff import (
     NotAllowed,
@@ -23,7 +24,7 @@ from vatspilot.services.accounts.staff import (
     revoke_role,
 )
 from vatspilot.store.audit import verify_chain
-from vatspilot.store.models import AuditEntry, Jurisdiction, Role, StaffRole
+from vatspilot.store.models import AuditEntry, Role, StaffRole
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +36,10 @@ def people(db):
     importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
     made = {}
     for role in Role:
-        user = User.objects.create_user(username=role.value, password=None)
-        staff_role = StaffRole.objects.create(user=user, role=role.value)
-        if role is Role.LOCAL_OFFICER:
-            staff_role.jurisdictions.set(Jurisdiction.objects.filter(code="310000"))
-        made[role.value] = user
-    made["no_role"] = User.objects.create_user(username="no_role", password=None)
-    retired = User.objects.create_user(username="retired_admin", password=None, is_active=False)
-    StaffRole.objects.create(user=retired, role=Role.ADMINISTRATOR)
-    made["inactive_administrator"] = retired
+        jurisdictions = ["310000"] if role is Role.LOCAL_OFFICER else []
+        made[role.value] = make_user(role.value, role.value, jurisdictions=jurisdictions, email="")
+    made["no_role"] = make_user("no_role", email="")
+    made["inactive_administrator"] = make_user("retired_admin", Role.ADMINISTRATOR, active=False, email="")
     made["anonymous"] = AnonymousUser()
     return made
 
@@ -128,8 +124,9 @@ def test_a_grant_that_does_not_fit_is_refused_and_nothing_changes(people, role, 
 
 def test_revoking_a_role_is_audited_and_an_administrators_django_admin_door_closes(people):
     admin = people["administrator"]
-    other_admin = User.objects.create_user(username="second_admin", password=None, is_staff=True)
-    StaffRole.objects.create(user=other_admin, role=Role.ADMINISTRATOR)
+    other_admin = make_user("second_admin", Role.ADMINISTRATOR, email="")
+    other_admin.is_staff = True  # the Django admin's door, which revoking the role must close
+    other_admin.save(update_fields=["is_staff"])
 
     revoke_role(actor=admin, user=people["local_officer"], role=Role.LOCAL_OFFICER)
     revoke_role(actor=admin, user=other_admin, role=Role.ADMINISTRATOR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.db import transaction
 
@@ -311,3 +312,30 @@ def test_notify_about_a_refusal_carries_the_legal_basis(parties, mailbox, django
     assert all("Legal basis: MIIT Order No. 42, Art. 11" in m.body for m in mailbox)
     assert all("Reasons: The MPS objected." in m.body for m in mailbox)
     assert sorted(m.to[0] for m in mailbox) == ["member@example.cn", "second_member@example.cn"]
+
+
+@pytest.mark.skipif(
+    "django_tasks_db" not in django_settings.INSTALLED_APPS, reason="VATSPILOT_TASKS_BACKEND=immediate: no queue"
+)
+@pytest.mark.django_db(transaction=True)  # real commits: the queue rows must appear only after one
+def test_several_recipients_are_queued_together_only_after_the_commit(settings, make_user):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    first, second = make_user("first", email="first@example.cn"), make_user("second", email="second@example.cn")
+
+    with transaction.atomic():
+        created = notify(
+            recipients=[first, second], kind="application.approved", application=None, subject="s", body="b"
+        )
+        assert DBTaskResult.objects.count() == 0
+
+    queued = DBTaskResult.objects.order_by("enqueued_at", "id")
+    assert [(r.task_path, r.args_kwargs, r.status) for r in queued] == [
+        (
+            "vatspilot.services.notifications.delivery.send_notification_email",
+            {"args": [], "kwargs": {"notification_id": notification.pk}},
+            "READY",
+        )
+        for notification in created
+    ]

@@ -245,3 +245,65 @@ def test_access_organisation_for_each_actor(world, who):
             assert access_organisation(actor, organisation.pk) == organisation
         else:
             assert refusal(access_organisation, actor, organisation.pk) == refusal(access_organisation, actor, 10**9)
+
+
+# --- One jurisdiction rule: visibility (a query) and the guards' roles (Python) agree ---------------------
+
+STATES_SEEN = ("draft", "submitted", "withdrawn_draft")
+
+
+@pytest.fixture
+def places(make_user, make_organisation, make_application):
+    """Shanghai (the actors' own) and Beijing (the other), each with a draft, a submitted application
+    and a draft withdrawn before submission; one actor per role, a local officer covering Shanghai and
+    an applicant member of the Shanghai organisation."""
+    shanghai = make_organisation()
+    beijing = make_organisation(uscc="91110105MA01ABCD13", division_code="110105", name="北京示例")
+    author = make_user("author")
+    apps = {}
+    for place, organisation in (("own", shanghai), ("other", beijing)):
+        apps[place, "draft"] = make_application(organisation)
+        apps[place, "submitted"] = timeline(make_application(organisation, status="submitted"), author, SUBMIT)
+        apps[place, "withdrawn_draft"] = timeline(
+            make_application(organisation, status="withdrawn"), author, ("withdraw", "draft", "withdrawn")
+        )
+    actors = {role.value: make_user(role.value, role) for role in NATIONAL}
+    actors[Role.LOCAL_OFFICER.value] = make_user("local", Role.LOCAL_OFFICER, jurisdictions=["310000"])
+    actors[Role.APPLICANT.value] = make_user("member", Role.APPLICANT)
+    Membership.objects.create(user=actors[Role.APPLICANT.value], organisation=shanghai)
+    return apps, actors
+
+
+def _expected_roles(role: str, place: str, state: str) -> list[str]:
+    """The rule as the module's docstring states it, case by case."""
+    if role == Role.APPLICANT:
+        return ["applicant"] if place == "own" else []
+    if role == Role.LOCAL_OFFICER:
+        return ["local_officer"] if place == "own" else []
+    return [role]  # the national roles reach every jurisdiction
+
+
+def _expected_visible(role: str, place: str, state: str) -> bool:
+    if role == Role.APPLICANT:
+        return place == "own"  # the organisation's own, drafts included
+    return bool(_expected_roles(role, place, state)) and state == "submitted"  # officials: once submitted
+
+
+@pytest.mark.parametrize("state", STATES_SEEN)
+@pytest.mark.parametrize("place", ["own", "other"])
+@pytest.mark.parametrize("role", [Role.APPLICANT.value, Role.LOCAL_OFFICER.value, *(r.value for r in NATIONAL)])
+def test_visibility_and_the_guards_roles_follow_one_rule(places, role, place, state):
+    from vatspilot.services.applications.guard_facts import ActorStanding  # the services' side of the rule
+
+    apps, actors = places
+    application = Application.objects.get(pk=apps[place, state].pk)
+    actor = actors[role]
+
+    roles = [str(r.value) for r in ActorStanding.of(actor).roles_towards(application)]
+    visible = visible_applications(actor).filter(pk=application.pk).exists()
+
+    assert roles == _expected_roles(role, place, state)
+    assert visible == _expected_visible(role, place, state)
+    # The one rule: an application is visible when the actor reaches it as its applicant, or reaches it
+    # in an official role and it was ever submitted.
+    assert visible == ("applicant" in roles or (bool(roles) and state == "submitted"))

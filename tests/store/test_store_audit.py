@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import QuerySet
 
+from tests.store import tampering
+from tests.store.tampering import tamper_sql, tamper_update
 from vatspilot.store.audit import (
     AuditOutsideTransaction,
     hash_of,
@@ -41,13 +42,8 @@ def append(n: int, actor=None) -> list[AuditEntry]:
     return entries
 
 
-def tamper_update(at_seq: int, **changes) -> None:
-    # What someone with write access to the table could do: QuerySet.update bypasses the model's guard.
-    assert QuerySet.update(AuditEntry.objects.filter(seq=at_seq), **changes) == 1
-
-
 def tamper_delete(*seqs: int) -> None:
-    QuerySet.delete(AuditEntry.objects.filter(seq__in=seqs))
+    tampering.tamper_delete(seq__in=seqs)
 
 
 def test_the_first_entry_links_to_64_zeros_and_each_next_to_the_one_before(jurisdictions):
@@ -299,11 +295,8 @@ def test_before_and_after_are_stored_in_the_canonical_form_the_hash_covers(juris
 def test_entries_stored_before_the_canonical_form_still_verify(jurisdictions):
     """An entry written with Django's default JSON (spaces, insertion order) is parsed and re-encoded."""
     append(3)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE store_auditentry SET after = %s WHERE seq = 2",
-            ['{"name_en": "Shanghai 2"}'],  # the same value, in the form Django wrote before
-        )
+    # The same value, in the form Django wrote before (an entry of that time, not an edit).
+    tamper_sql("UPDATE store_auditentry SET after = %s WHERE seq = 2", ['{"name_en": "Shanghai 2"}'])
 
     result = verify_chain()
 
@@ -323,10 +316,9 @@ def test_verification_streams_in_chunks_and_still_finds_the_edit(jurisdictions):
 
 def test_a_time_edited_into_nonsense_is_an_edit_not_a_crash(jurisdictions):
     append(2)
-    with connection.cursor() as cursor:
-        if connection.vendor != "sqlite":
-            pytest.skip("PostgreSQL refuses a non-time in a timestamp column")
-        cursor.execute("UPDATE store_auditentry SET at = 'yesterday' WHERE seq = 2")
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL refuses a non-time in a timestamp column")
+    tamper_sql("UPDATE store_auditentry SET at = 'yesterday' WHERE seq = 2")
 
     result = verify_chain()
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
-from django.db.models import QuerySet
 
+from tests.store.tampering import tamper_delete, tamper_sql, tamper_update
 from vatspilot.store import audit, audit_fast
 from vatspilot.store.audit import VerifyResult, hash_of, verify_chain
 from vatspilot.store.models import GENESIS_HASH, AuditEntry, ChainHead
@@ -56,10 +56,6 @@ def write_chain(n: int) -> list[str]:
     return hashes
 
 
-def tamper_update(at_seq: int, **changes) -> None:
-    assert QuerySet.update(AuditEntry.objects.filter(seq=at_seq), **changes) == 1
-
-
 def swap(a: int, b: int) -> None:
     tamper_update(a, seq=10**9)
     tamper_update(b, seq=a)
@@ -67,8 +63,7 @@ def swap(a: int, b: int) -> None:
 
 
 def raw_sql(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    tamper_sql(sql, params)
 
 
 @pytest.fixture
@@ -161,7 +156,7 @@ CASES = {
         (1, 10000),
     ),
     "deleted at a chunk boundary": (
-        lambda: QuerySet.delete(AuditEntry.objects.filter(seq=10001)),
+        lambda: tamper_delete(seq=10001),
         VerifyResult(10000, 10001, "deleted", "seq 10001 to 10001 missing"),
         (10002, 10002),
     ),
@@ -171,7 +166,7 @@ CASES = {
         (20001, 20001),
     ),
     "truncated tail": (
-        lambda: QuerySet.delete(AuditEntry.objects.filter(seq__gte=29999)),
+        lambda: tamper_delete(seq__gte=29999),
         VerifyResult(29998, 29999, "truncated", f"the head records {ENTRIES} entries, 29998 remain"),
         None,
     ),
@@ -252,7 +247,7 @@ def test_two_processes_vouch_for_an_intact_chain_and_join_at_the_middle(tmp_path
         (lambda: tamper_update(22222, object_type="x"), (22221, 22222, "edited")),
         (lambda: tamper_update(15001, object_type="x"), (15000, 15001, "edited")),  # first of the 2nd half
         (lambda: swap(15000, 15001), (14999, 15000, "reordered")),  # across the two halves
-        (lambda: QuerySet.delete(AuditEntry.objects.filter(seq=15001)), (15000, 15001, "deleted")),
+        (lambda: tamper_delete(seq=15001), (15000, 15001, "deleted")),
     ],
 )
 def test_two_processes_still_find_the_break_exactly(tmp_path, monkeypatch, tamper, expected):

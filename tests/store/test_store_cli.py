@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from django.db import transaction
-from django.db.models import QuerySet
 
+from tests.store.tampering import tamper_update
 from vatspilot.cli.main import cli
 from vatspilot.store.audit import record_audit
-from vatspilot.store.models import AuditEntry, Jurisdiction
+from vatspilot.store.models import Jurisdiction
 
 VATSPILOT = [sys.executable, "-c", "from vatspilot.cli.main import main; main()"]
 
@@ -42,7 +42,7 @@ def test_audit_verify_exits_0_on_an_intact_chain(jurisdictions):
 @pytest.mark.django_db
 def test_audit_verify_exits_1_naming_the_first_problem_on_one_line(jurisdictions):
     append(3)
-    QuerySet.update(AuditEntry.objects.filter(seq=2), action="test.forged")
+    tamper_update(2, action="test.forged")
 
     result = CliRunner().invoke(cli, ["audit", "verify"])
 

@@ -1,12 +1,21 @@
-"""A small pilot world for the service, web and API tests and the benchmarks, built through the services
-(never mocked): one applicant organisation in Pudong, an official of every role, a Beijing officer and a
-Beijing applicant who must see nothing of Shanghai's."""
+"""The one pilot world of the test suite and the benchmarks: every test folder builds its people,
+organisations and applications here, never by hand.
+
+Two levels:
+- the builders (``load_jurisdictions``, ``make_organisation``, ``make_user``, ``place_application``,
+  ``record_event``) write single rows, for tests about what one row does (the store, routing, the jobs);
+- ``build_world`` makes the standard world through them: one applicant organisation in Pudong, an account
+  of every role, a Beijing officer and a Beijing applicant who must see nothing of Shanghai's. Its
+  applications are made and moved through the services (never mocked): ``drive_to`` reaches any state.
+  With ``password=`` every account can sign in through the login form (the browser tests).
+"""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,11 +28,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from vatspilot.domain.applications import Action, Role, State
 from vatspilot.services import applications as svc
 from vatspilot.services.applications.documents import add_document_version
-from vatspilot.store.models import Application, Jurisdiction, Membership, Organisation, StaffRole
+from vatspilot.store.models import Application, ApplicationEvent, Jurisdiction, Membership, Organisation, StaffRole
 
 ON = date(2025, 6, 3)
 # 100% foreign, Pudong: B11 takes the pilot route, so the pilot checklist and the assessment apply.
@@ -34,6 +44,35 @@ DOSSIER: dict[str, Any] = {
 }
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BASIS = "MIIT Order No. 42 Art. 11"
+# 60% Hong Kong and 40% a Chinese company held by one Chinese person: the look-through walks a level.
+NESTED_DOSSIER: dict[str, Any] = {
+    "ownership": [
+        {"name": "Example Holdings Ltd", "jurisdiction": "HK", "percent": 60},
+        {
+            "name": "上海示例科技有限公司",
+            "jurisdiction": "CN",
+            "percent": 40,
+            "shareholders": [{"name": "张三", "jurisdiction": "CN", "percent": 100}],
+        },
+    ],
+    "services": [{"code": "B11"}, {"code": "B21", "scope": "e-commerce"}],
+    "service_area": {"kind": "provincial"},
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an organisation is registered: a valid Unified Social Credit Code (check digit from
+    stdnum.cn.uscc.calc_check_digit) and county-level division in one province."""
+
+    province: str  # the province-level jurisdiction's code, as local officers cover it
+    division_code: str
+    uscc: str
+    name: str
+
+
+SHANGHAI = Place("310000", "310115", "91310115MA1FL1234M", "Harbour Cloud (Shanghai) Co., Ltd.")
+BEIJING = Place("110000", "110105", "91110105MA01B2C3DL", "Northern Data (Beijing) Co., Ltd.")
 
 Step = tuple[Role, Action, dict[str, Any]]
 _SUBMIT: list[Step] = [(Role.APPLICANT, Action.SUBMIT, {})]
@@ -73,6 +112,95 @@ PATHS: dict[State, list[Step]] = {
 }
 
 
+# --- Single rows ---------------------------------------------------------------------------------------
+
+
+def load_jurisdictions() -> None:
+    """The 31 province-level jurisdictions as migration 0002 loads them (a transactional test's flush
+    empties every table, so a test that needs them loads them again)."""
+    importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
+
+
+def make_organisation(
+    place: Place = SHANGHAI,
+    *,
+    name: str | None = None,
+    uscc: str | None = None,
+    division_code: str | None = None,
+    zones: Iterable[str] = (),
+    capital: Decimal = Decimal("10000000"),
+) -> Organisation:
+    """An organisation registered at ``place`` (each field may be overridden)."""
+    return Organisation.objects.create(
+        name=place.name if name is None else name,
+        uscc=place.uscc if uscc is None else uscc,
+        division_code=place.division_code if division_code is None else division_code,
+        zones=list(zones),
+        registered_capital_cny=capital,
+    )
+
+
+def make_user(
+    username: str,
+    *roles: str,
+    jurisdictions: Iterable[str] = (),
+    email: str | None = None,
+    active: bool = True,
+    password: str | None = None,
+    organisation: Organisation | None = None,
+) -> AbstractUser:
+    """A user holding ``roles`` (a local officer covers the province codes ``jurisdictions``), a member
+    of ``organisation`` when one is given. The e-mail is <username>@example.cn unless given ("" for none).
+    Without ``password`` the account cannot sign in, which keeps Argon2's deliberate slowness out of
+    tests that never do."""
+    user: AbstractUser = get_user_model().objects.create_user(
+        username=username,
+        password=password,
+        email=f"{username}@example.cn" if email is None else email,
+        is_active=active,
+    )
+    for role in roles:
+        staff_role = StaffRole.objects.create(user=user, role=role)
+        if role == Role.LOCAL_OFFICER.value:
+            staff_role.jurisdictions.set(Jurisdiction.objects.filter(code__in=list(jurisdictions)))
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation)
+    return user
+
+
+def place_application(organisation: Organisation, status: str = "draft", **fields: Any) -> Application:
+    """An application row put straight into ``status``: for tests about what a status means (who sees it,
+    who hears of it, which clock runs), not about how it was reached (that is ``World.drive_to``)."""
+    return Application.objects.create(organisation=organisation, status=status, **fields)
+
+
+def record_event(
+    application: Application,
+    action: str,
+    from_state: str,
+    to_state: str,
+    on: date,
+    *,
+    actor: AbstractUser,
+    role: str = "applicant",
+    at: datetime | None = None,
+) -> ApplicationEvent:
+    """A timeline event written straight in, dated ``on`` (recorded ``at``, now unless given)."""
+    return ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        on=on,
+        at=timezone.now() if at is None else at,
+        actor=actor,
+        role=role,
+    )
+
+
+# --- The standard world --------------------------------------------------------------------------------
+
+
 @dataclass
 class World:
     organisation: Organisation
@@ -80,6 +208,7 @@ class World:
     outsider: AbstractUser  # a local officer of Beijing
     other_applicant: AbstractUser  # a member of a Beijing organisation
     other_organisation: Organisation
+    base_url: str = ""  # where the pages are served: the live server's address in the browser tests
 
     @property
     def applicant(self) -> AbstractUser:
@@ -122,53 +251,38 @@ class World:
             Role.SECURITY_EXPERT, application, Action.RECORD_SECURITY_ASSESSMENT, result="positive", findings="ok"
         )
 
-    def drive_to(self, state: State, *, dates: list[date] | None = None) -> Application:
-        """An application in ``state``, reached through the services; step i happens on dates[i]."""
-        application = self.new_application()
+    def drive_to(self, state: State, *, on: date = ON, dates: list[date] | None = None) -> Application:
+        """An application in ``state``, reached through the services: made and filled ``on``, with its
+        documents; step i of ``PATHS[state]`` happens on dates[i] (on ``on`` without ``dates``)."""
+        application = self.new_application(on=on)
         self.upload_required(application)
         steps = PATHS[state]
         for index, (role, action, fields) in enumerate(steps):
-            on = dates[index] if dates else ON
-            application = self.act(role, application, action, on=on, **fields)
+            day = dates[index] if dates else on
+            application = self.act(role, application, action, on=day, **fields)
         assert application.status == state.value
         return application
 
 
-def build_world() -> World:
-    importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
-    organisation = Organisation.objects.create(
-        name="Harbour Cloud (Shanghai) Co., Ltd.",
-        uscc="91310115MA1FL1234M",
-        division_code="310115",
-        zones=[],
-        registered_capital_cny=Decimal("10000000"),
-    )
-    other = Organisation.objects.create(
-        name="Northern Data (Beijing) Co., Ltd.",
-        uscc="91110105MA01B2C3DL",
-        division_code="110105",
-        zones=[],
-        registered_capital_cny=Decimal("10000000"),
-    )
-    make = get_user_model().objects.create_user
+def build_world(*, password: str | None = None, base_url: str = "") -> World:
+    """The standard world. Accounts are named after their role (``Role.APPLICANT.value`` ...), plus
+    "beijing_officer" and "other_applicant"; with ``password`` every one of them can sign in."""
+    load_jurisdictions()
+    organisation = make_organisation(SHANGHAI)
+    other = make_organisation(BEIJING)
     users: dict[Role, AbstractUser] = {}
     for role in Role:
-        user = make(username=role.value, password=None, email=f"{role.value}@example.cn")
         if role is Role.APPLICANT:
-            StaffRole.objects.create(user=user, role=role.value)
-            Membership.objects.create(user=user, organisation=organisation)
+            users[role] = make_user(role.value, role.value, password=password, organisation=organisation)
+        elif role is Role.LOCAL_OFFICER:
+            users[role] = make_user(role.value, role.value, jurisdictions=[SHANGHAI.province], password=password)
         else:
-            staff = StaffRole.objects.create(user=user, role=role.value)
-            if role is Role.LOCAL_OFFICER:
-                staff.jurisdictions.set(Jurisdiction.objects.filter(code="310000"))
-        users[role] = user
-    outsider = make(username="beijing_officer", password=None)
-    StaffRole.objects.create(user=outsider, role=Role.LOCAL_OFFICER.value).jurisdictions.set(
-        Jurisdiction.objects.filter(code="110000")
+            users[role] = make_user(role.value, role.value, password=password)
+    outsider = make_user(
+        "beijing_officer", Role.LOCAL_OFFICER.value, jurisdictions=[BEIJING.province], email="", password=password
     )
-    other_applicant = make(username="other_applicant", password=None)
-    Membership.objects.create(user=other_applicant, organisation=other)
-    return World(organisation, users, outsider, other_applicant, other)
+    other_applicant = make_user("other_applicant", email="", password=password, organisation=other)
+    return World(organisation, users, outsider, other_applicant, other, base_url)
 
 
 def client_for(user: AbstractUser | None, language: str = "en", **kwargs: Any) -> Client:

@@ -1,16 +1,12 @@
-"""Fixtures for the page tests: the `world` (see web_world.py), and the compiled Chinese catalogue."""
+"""The page tests use the root conftest's `world` (tests/support/pilot_world.py); their pages are
+checked in Chinese too, so the catalogue is compiled first."""
 
 from __future__ import annotations
 
 import pytest
-from pilot_world import World, build_world, compile_catalogue
+from pilot_world import compile_catalogue
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _catalogue() -> None:
     compile_catalogue()
-
-
-@pytest.fixture
-def world(db: None) -> World:
-    return build_world()

@@ -142,3 +142,66 @@ def test_an_opinion_is_recorded_and_shown_with_the_decision_record(world: World)
     assert "Cyberspace Administration of China (CAC)" in text
     assert "Keep logs for 180 days" in text
     assert "Concur with conditions" in text
+
+
+# --- The forms are generated from the declared fields, with the same words as before --------------------
+
+
+def test_a_concurrence_with_conditions_but_none_stated_is_shown_on_the_conditions_field(world: World) -> None:
+    application = world.drive_to(State.MINISTERIAL_REVIEW)
+
+    response = _post(
+        world,
+        Role.CAC_REVIEWER,
+        application,
+        "record_opinion",
+        {"record_opinion-expected_version": application.version, "record_opinion-opinion": "concur_with_conditions"},
+    )
+
+    form = dict(response.context["action_forms"])[Action.RECORD_OPINION]
+    assert response.status_code == 422
+    assert form.errors == {"conditions": ["State the conditions of the concurrence."]}
+    assert application.opinions.count() == 0
+
+
+def test_a_legal_basis_over_500_characters_is_refused_by_the_form(world: World) -> None:
+    application = world.drive_to(State.SUBMITTED)
+
+    response = _post(
+        world,
+        Role.LOCAL_OFFICER,
+        application,
+        "refuse",
+        {"refuse-expected_version": application.version, "refuse-legal_basis": "x" * 501, "refuse-reasons": "r"},
+    )
+
+    form = dict(response.context["action_forms"])[Action.REFUSE]
+    application.refresh_from_db()
+    assert response.status_code == 422
+    assert form.errors == {"legal_basis": ["Ensure this value has at most 500 characters (it has 501)."]}
+    assert application.status == State.SUBMITTED
+
+
+def test_the_action_forms_keep_their_prefixes_labels_and_help_texts(world: World) -> None:
+    application = world.drive_to(State.SUBMITTED)
+
+    page = client_for(world.users[Role.LOCAL_OFFICER], "zh-hans").get(reverse("web:application", args=[application.pk]))
+
+    forms = dict(page.context["action_forms"])
+    supplement = forms[Action.REQUEST_SUPPLEMENT]
+    refuse = forms[Action.REFUSE]
+    assert supplement.prefix == "request_supplement"
+    assert [(name, field.widget.attrs.get("rows")) for name, field in supplement.fields.items()] == [
+        ("expected_version", None),
+        ("items", 5),
+    ]
+    assert [name for name in refuse.fields] == ["expected_version", "legal_basis", "reasons"]
+    text = page.content.decode()
+    assert 'name="request_supplement-items"' in text
+    assert 'name="refuse-legal_basis"' in text
+    assert 'maxlength="500"' in text
+    assert (str(supplement.fields["items"].label), str(supplement.fields["items"].help_text)) == (
+        "需补正的内容",
+        "每行一项。申请人将收到一份列明全部内容的通知。",
+    )
+    assert str(refuse.fields["legal_basis"].label) == "法律依据"

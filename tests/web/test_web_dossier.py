@@ -12,6 +12,8 @@ from pilot_world import DOSSIER, ON, PDF, World, client_for
 from vatspilot.domain.applications import Action, Role, State
 from vatspilot.services import applications as svc
 from vatspilot.store.models import DocumentKind, DocumentVersion
+from vatspilot.web.forms import DossierForm
+from vatspilot.web.views.dossier import _show_refusal
 
 
 def _form(ownership: Any, services: list[dict[str, str]], area: str = "provincial") -> dict[str, Any]:
@@ -198,3 +200,53 @@ def test_the_dossier_cannot_be_changed_once_submitted(world: World) -> None:
     assert response.status_code == 200
     assert 'name="ownership"' not in response.content.decode()
     assert application.ownership == before
+
+
+# --- A refusal is shown where its pointer says, never by reading the message ----------------------------
+
+_BAD_PERCENT = [{"name": "A", "jurisdiction": "HK", "percent": 50}, {"name": "B", "jurisdiction": "CN", "percent": 150}]
+
+
+def test_a_refusal_pointing_into_the_shareholders_is_shown_on_the_ownership_field(world: World) -> None:
+    application = _draft(world)
+
+    response = client_for(world.applicant).post(
+        reverse("web:dossier", args=[application.pk]), _form(_BAD_PERCENT, [{"code": "B11"}])
+    )
+
+    form = response.context["form"]
+    assert response.status_code == 422
+    assert form.errors["ownership"] == ["/shareholders/1/percent: 150 is above the maximum of 100"]
+    assert form.non_field_errors() == []
+    assert response.context["services_error"] is None
+
+
+def test_a_refusal_pointing_into_the_services_is_shown_on_the_services_table(world: World) -> None:
+    application = _draft(world)
+
+    response = client_for(world.applicant).post(
+        reverse("web:dossier", args=[application.pk]),
+        _form(DOSSIER["ownership"], [{"code": "B11", "scope": "e-commerce"}]),
+    )
+
+    assert response.status_code == 422
+    assert response.context["services_error"] == (
+        "/services/0/scope: 'e-commerce' is not a scope of B11 (its scopes: -)"
+    )
+    assert response.context["form"].errors == {}
+
+
+def test_where_a_refusal_is_shown_depends_on_its_pointer_not_its_message(db: None) -> None:
+    form = DossierForm(data={})
+    refusal = svc.ActionRefused("maximum", "/services/0/code: looks like a services pointer", pointer="/dishonest_list")
+
+    assert _show_refusal(form, refusal) is None
+    assert form.errors["dishonest_list"] == ["/services/0/code: looks like a services pointer"]
+
+
+def test_a_refusal_without_a_pointer_is_shown_on_the_whole_form(db: None) -> None:
+    form = DossierForm(data={})
+    refusal = svc.ActionRefused("dossier-locked", "/shareholders: not a pointer, only words")
+
+    assert _show_refusal(form, refusal) is None
+    assert form.errors["__all__"] == ["/shareholders: not a pointer, only words"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from pilot_world import World, client_for
+from pilot_world import World, client_for, make_user
 
 from vatspilot.domain.applications import Role, State
 from vatspilot.store.models import Notification
@@ -71,7 +71,7 @@ def test_home_routes_each_role_to_its_work(world: World, role: Role, destination
 
 @pytest.mark.parametrize(("language", "lang"), LANGUAGES)
 def test_a_user_without_a_role_gets_the_home_page(world: World, language: str, lang: str) -> None:
-    nobody = type(world.applicant).objects.create_user(username="nobody", password=None)
+    nobody = make_user("nobody")
 
     response = client_for(nobody, language).get(reverse("web:home"))
 

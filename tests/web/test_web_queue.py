@@ -12,7 +12,7 @@ from django.urls import reverse
 from pilot_world import World, client_for
 
 from vatspilot.domain.applications import ClockStatus, DeadlineStatus, Role, State
-from vatspilot.web.worklist import awaiting, urgency
+from vatspilot.queries.application_lists import reviewer_queue, urgency
 
 
 def _clock(status: DeadlineStatus, days_left: int | None, *, paused: bool = False, started: bool = True) -> ClockStatus:
@@ -61,7 +61,7 @@ def test_the_local_officers_queue_is_sorted_by_urgency(world: World) -> None:
     today = date(2025, 9, 30)
 
     # When the officer's queue is drawn up
-    rows = awaiting(world.users[Role.LOCAL_OFFICER], today)
+    rows = reviewer_queue(world.users[Role.LOCAL_OFFICER], today=today)
 
     # Then: overdue, then fewest days left, then the one whose clock has not started
     assert [row.application.pk for row in rows] == [overdue.pk, closer.pk, recent.pk, submitted_only.pk]
@@ -78,9 +78,9 @@ def test_the_queue_holds_only_what_awaits_the_user(world: World) -> None:
     ministerial = world.drive_to(State.MINISTERIAL_REVIEW)
     world.new_application()  # a draft: no official sees it
 
-    local = [row.application.pk for row in awaiting(world.users[Role.LOCAL_OFFICER], date(2025, 6, 10))]
-    cac = [row.application.pk for row in awaiting(world.users[Role.CAC_REVIEWER], date(2025, 6, 10))]
-    beijing = awaiting(world.outsider, date(2025, 6, 10))
+    local = [row.application.pk for row in reviewer_queue(world.users[Role.LOCAL_OFFICER], today=date(2025, 6, 10))]
+    cac = [row.application.pk for row in reviewer_queue(world.users[Role.CAC_REVIEWER], today=date(2025, 6, 10))]
+    beijing = reviewer_queue(world.outsider, today=date(2025, 6, 10))
 
     assert local == [submitted.pk]
     assert cac == [ministerial.pk]
@@ -134,9 +134,9 @@ def test_the_queue_page_shows_a_provisional_badge_for_a_file_accepted_on_2_decem
 def test_the_queue_reads_a_fixed_number_of_queries_however_long_it_is(world: World) -> None:
     world.drive_to(State.SUBMITTED)
     with CaptureQueriesContext(connection) as short:
-        assert len(awaiting(world.users[Role.LOCAL_OFFICER], date(2025, 6, 10))) == 1
+        assert len(reviewer_queue(world.users[Role.LOCAL_OFFICER], today=date(2025, 6, 10))) == 1
     for _ in range(5):
         world.drive_to(State.SUBMITTED)
     with CaptureQueriesContext(connection) as long:
-        assert len(awaiting(world.users[Role.LOCAL_OFFICER], date(2025, 6, 10))) == 6
+        assert len(reviewer_queue(world.users[Role.LOCAL_OFFICER], today=date(2025, 6, 10))) == 6
     assert len(long.captured_queries) == len(short.captured_queries)

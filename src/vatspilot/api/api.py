@@ -10,12 +10,15 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import SessionAuth
 
 from vatspilot.api import problems
 from vatspilot.api.routers.application_actions import router as application_actions_router
 from vatspilot.api.routers.applications import router as applications_router
 from vatspilot.contracts import strict_json
+from vatspilot.contracts.json_numbers import ExactJSONEncoder
 
 
 class StrictJSONParser(Parser):
@@ -34,6 +37,15 @@ class StrictJSONParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
+class ExactNinjaJSONEncoder(ExactJSONEncoder, NinjaJSONEncoder):
+    """Decimals (a dossier's percentages) as the JSON numbers they were given as, never strings or floats;
+    dates and the rest as django-ninja writes them."""
+
+
+class ExactJSONRenderer(JSONRenderer):
+    encoder_class = ExactNinjaJSONEncoder
+
+
 api = NinjaAPI(
     title="vatspilot API",
     version="1",
@@ -45,6 +57,7 @@ api = NinjaAPI(
     auth=SessionAuth(csrf=True),
     urls_namespace="api",
     parser=StrictJSONParser(),
+    renderer=ExactJSONRenderer(),
 )
 problems.install(api)
 api.add_router("/applications", applications_router)

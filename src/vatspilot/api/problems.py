@@ -56,14 +56,12 @@ def problem(
 
 
 def field_of(refusal: ActionRefused) -> str | None:
-    """The field a refusal names: the services' ``params["field"]``, else a JSON pointer that begins
-    the message ("/shareholders/1/percent: ...")."""
-    params = getattr(refusal, "params", None) or {}
-    if params.get("field"):
-        return str(params["field"])
-    message = str(getattr(refusal, "message", "") or "")
-    if message.startswith("/") and ":" in message:
-        return message.split(":", 1)[0]
+    """The field a refusal names, as the services put it: ``params["field"]`` (a field of the action) or
+    ``params["pointer"]`` (a JSON pointer into the dossier, "/shareholders/1/percent"). Never the message."""
+    for key in ("field", "pointer"):
+        value = refusal.params.get(key)
+        if value:
+            return str(value)
     return None
 
 

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 
 class ClockOut(Schema):
@@ -105,26 +104,6 @@ class ApplicationOut(ApplicationSummaryOut):
     events: list[EventOut]
     dossier_hash: str = Field(description="SHA-256 of the dossier as it stands: what reviews are given on.")
     decision: DecisionOut | None
-
-
-class ActionIn(Schema):
-    """The application's version the client last saw, and the action's fields (see each action).
-
-    Strict: "3" is not 3, true is not 1, and a field the API does not know is refused, not ignored."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    expected_version: int = Field(ge=1)
-    items: list[str] | None = Field(None, description="request_supplement: what to supply or correct.")
-    legal_basis: str | None = Field(None, description="refuse, approve.")
-    reasons: str | None = Field(None, description="refuse.")
-    findings: str | None = Field(
-        None,
-        description="complete_preliminary_assessment, complete_onsite_verification, record_security_assessment.",
-    )
-    opinion: Literal["concur", "concur_with_conditions", "object"] | None = Field(None, description="record_opinion.")
-    conditions: str | None = Field(None, description="record_opinion.")
-    result: Literal["positive", "negative"] | None = Field(None, description="record_security_assessment.")
 
 
 class ProblemOut(Schema):

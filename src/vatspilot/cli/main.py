@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "audit": "vatspilot.cli.platform:audit",
     "jobs": "vatspilot.cli.jobs:jobs",
     "calendar": "vatspilot.cli.working_calendar:calendar",
+    "keys": "vatspilot.cli.keys:keys",
 }
 
 

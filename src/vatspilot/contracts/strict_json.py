@@ -9,6 +9,9 @@ becomes a string that UTF-8 and PostgreSQL refuse later, far from the input. Thi
 them up front with ``StrictJSONError``: an InputError whose pointer is the JSON pointer of the value at
 fault ("/" for the document itself) and whose parameters give the line and column.
 
+Numbers are exact: a whole number is an ``int``, any other a ``Decimal`` of its very text (percentages
+and amounts are Decimals from here to the database; see contracts/json_numbers.py for writing them).
+
 It is a small recursive-descent parser (strings are decoded by the standard library's scanner, so
 escapes mean exactly what they mean to ``json``); recursion is bounded by MAX_DEPTH, checked before
 descending.
@@ -17,6 +20,7 @@ descending.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from json.decoder import scanstring
 from typing import Any
 
@@ -190,7 +194,7 @@ class _Reader:
             raise self.error(pointer, code, start)
         return value, end
 
-    def number(self, start: int, pointer: str) -> tuple[int | float, int]:
+    def number(self, start: int, pointer: str) -> tuple[int | Decimal, int]:
         match = _NUMBER.match(self.text, start)
         if match is None:
             raise self.error(pointer, "json-unexpected", start, char=self.text[start])
@@ -201,7 +205,7 @@ class _Reader:
         integer, fraction, exponent = match.groups()
         if fraction is None and exponent is None:
             return int(integer), match.end()
-        value = float(token)
-        if value in (float("inf"), float("-inf")):  # 1e999: within 30 digits, beyond a double
+        if float(token) in (float("inf"), float("-inf")):  # 1e999: within 30 digits, beyond a double
             raise self.error(pointer, "json-not-a-number", start, token=token)
-        return value, match.end()
+        # Exactly the number written: 33.33 is Decimal("33.33"), not the binary float nearest to it.
+        return Decimal(token), match.end()

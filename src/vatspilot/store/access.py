@@ -14,6 +14,9 @@ A draft is the applicant's private workspace: no official sees it before it is s
 is whether it was ever submitted (a "submit" row on its timeline), not the status it has now: a draft
 withdrawn before submission stays private, documents included, while an application withdrawn after
 submission stays on the officials' record.
+The jurisdiction rule is written once, in Reach (where each official role reaches); visible_applications
+turns it into a query and the guards (services.applications.guard_facts.ActorStanding) read the roles an
+actor holds towards one application from it, so what an official sees and what they may do agree.
 Documents are seen by whoever sees their application. Organisations are seen by their members, by
 administrators (who manage accounts), and by whoever sees one of the organisation's applications.
 
@@ -23,10 +26,13 @@ that a refusal tells nothing about what exists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -35,14 +41,15 @@ from vatspilot.store.models import (
     ApplicationEvent,
     Document,
     DocumentVersion,
-    Jurisdiction,
     Membership,
     Organisation,
     Role,
     StaffRole,
 )
 
-# Roles that see every submitted application, whatever its jurisdiction.
+# The jurisdiction rule (see Reach); tests/store/test_store_access.py holds visibility and the guards'
+# roles to agree on it for every role.
+# Roles that reach every submitted application, whatever its jurisdiction.
 NATIONAL_ROLES = frozenset(
     {
         Role.MIIT_REVIEWER,
@@ -53,6 +60,10 @@ NATIONAL_ROLES = frozenset(
         Role.ADMINISTRATOR,
     }
 )
+# Roles that reach the submitted applications registered in the jurisdictions named on the role.
+LOCAL_ROLES = frozenset({Role.LOCAL_OFFICER})
+# The roles that review applications (the administrator sees them but reviews none).
+REVIEWING_ROLES = (NATIONAL_ROLES | LOCAL_ROLES) - {Role.ADMINISTRATOR}
 
 Actor: TypeAlias = User | AnonymousUser
 
@@ -61,24 +72,103 @@ Actor: TypeAlias = User | AnonymousUser
 SUBMIT_ACTION = "submit"
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Where an actor's official roles reach, read in one query. An applicant's reach (membership of
+    the organisation) is not here: it does not depend on the jurisdiction."""
+
+    national: tuple[str, ...]  # roles held that reach every jurisdiction, in the order granted
+    local: tuple[tuple[str, frozenset[int]], ...]  # each local role held, with the jurisdictions it names
+
+    @classmethod
+    def of(cls, actor: Actor) -> Reach:
+        if not _is_active_user(actor):
+            return cls((), ())
+        return cls._from_rows(
+            StaffRole.objects.filter(user=actor).order_by("pk").values_list("role", "jurisdictions__pk")
+        )
+
+    @classmethod
+    def _from_rows(cls, rows: Iterable[tuple[str, int | None]]) -> Reach:
+        """The reach from the actor's staff roles, one row per (role, jurisdiction named or None), in the
+        order the roles were granted."""
+        national: list[str] = []
+        local: dict[str, set[int]] = {}
+        for role, jurisdiction_id in rows:
+            if role in NATIONAL_ROLES and role not in national:
+                national.append(role)
+            elif role in LOCAL_ROLES:
+                covered = local.setdefault(role, set())
+                if jurisdiction_id is not None:
+                    covered.add(jurisdiction_id)
+        return cls(tuple(national), tuple((role, frozenset(ids)) for role, ids in local.items()))
+
+    @classmethod
+    def with_memberships(cls, actor: User) -> tuple[frozenset[int], Reach]:
+        """The organisations ``actor`` is a member of, and their Reach (the same as ``Reach.of``), in one
+        query: the guards read both on every transition, and two ORM queries cost more than the one
+        round trip. The memberships count whether or not the user is active, as Membership's do."""
+        organisations: set[int] = set()
+        roles: list[tuple[str, int | None]] = []
+        with connections[router.db_for_read(StaffRole)].cursor() as cursor:
+            cursor.execute(_STANDING_SQL, [actor.pk, actor.pk])
+            for is_role, role, reference, _granted in cursor.fetchall():
+                if is_role:
+                    roles.append((role, reference))
+                else:
+                    organisations.add(reference)
+        reach = cls._from_rows(roles) if _is_active_user(actor) else cls((), ())
+        return frozenset(organisations), reach
+
+    def roles_towards(self, jurisdiction_id: int) -> list[str]:
+        """The official roles in which the actor reaches an application of ``jurisdiction_id``: the local
+        roles naming it, then the national roles."""
+        return [role for role, covered in self.local if jurisdiction_id in covered] + list(self.national)
+
+    def reached(self) -> Q | None:
+        """The same rule as a filter on applications; None when no official role reaches any."""
+        if self.national:
+            return Q()
+        covered = frozenset().union(*(ids for _role, ids in self.local))
+        return Q(jurisdiction_id__in=sorted(covered)) if covered else None
+
+
+_NAMED = StaffRole.jurisdictions.through._meta
+# The actor's memberships (is_role 0: the organisation) and staff roles (is_role 1: the role and each
+# jurisdiction it names, or NULL), the roles in the order granted (their ids), as Reach.of reads them.
+_STANDING_SQL = (
+    f"SELECT 0 AS is_role, NULL AS role, m.organisation_id AS reference, m.id AS granted"
+    f" FROM {Membership._meta.db_table} m WHERE m.user_id = %s"
+    " UNION ALL"
+    f" SELECT 1, r.role, j.{_NAMED.get_field('jurisdiction').column}, r.id FROM {StaffRole._meta.db_table} r"
+    f" LEFT JOIN {_NAMED.db_table} j ON j.{_NAMED.get_field('staffrole').column} = r.id WHERE r.user_id = %s"
+    " ORDER BY 1, 4"
+)
+
+
 class NotFound(Http404):
     """The object does not exist, or the actor may not see it: deliberately indistinguishable.
     An Http404, so that a view which lets it through answers 404."""
 
 
-def visible_applications(actor: Actor) -> QuerySet[Application]:
-    """The applications ``actor`` may see (see the module's rules), for queues and lists."""
+def visible_applications(actor: Actor, *, reach: Reach | None = None) -> QuerySet[Application]:
+    """The applications ``actor`` may see (see the module's rules), for queues and lists; ``reach`` is
+    the actor's, when the caller has read it already."""
     if not _is_active_user(actor):
         return Application.objects.none()
-    roles = set(StaffRole.objects.filter(user=actor).values_list("role", flat=True))
-    submitted = Exists(ApplicationEvent.objects.filter(application=OuterRef("pk"), action=SUBMIT_ACTION))
     visible = Q(organisation__in=Membership.objects.filter(user=actor).values("organisation"))
-    if roles & NATIONAL_ROLES:
-        visible |= submitted
-    elif Role.LOCAL_OFFICER in roles:
-        covered = Jurisdiction.objects.filter(staff_roles__user=actor, staff_roles__role=Role.LOCAL_OFFICER)
-        visible |= submitted & Q(jurisdiction__in=covered.values("pk"))
+    reached = (reach if reach is not None else Reach.of(actor)).reached()
+    if reached is not None:
+        # Officials reach an application once it was ever submitted, whatever its status now.
+        submitted = Exists(ApplicationEvent.objects.filter(application=OuterRef("pk"), action=SUBMIT_ACTION))
+        visible |= Q(submitted) & reached
     return Application.objects.filter(visible)
+
+
+def is_member(actor: User, application: Application) -> bool:
+    """Whether ``actor`` belongs to the application's organisation: reaches it as its applicant (the
+    dossier's author, who alone uploads and edits)."""
+    return Membership.objects.filter(user=actor, organisation_id=application.organisation_id).exists()
 
 
 def access_application(actor: Actor, application_id: Any) -> Application:

@@ -6,17 +6,18 @@ whether the dossier is valid and whether an action is allowed are for the servic
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vatspilot.contracts import strict_json
+from vatspilot.contracts import json_numbers, strict_json
 from vatspilot.contracts.input_errors import describe_json_problem
 from vatspilot.contracts.strict_json import StrictJSONError
 from vatspilot.domain.applications import Action
+from vatspilot.domain.applications.action_fields import ActionField, FieldKind, RequiredWhen
+from vatspilot.domain.applications.action_fields import fields_of as declared_fields_of
 from vatspilot.services import vocabulary
 from vatspilot.store.models import AssessmentResult, DocumentKind, Jurisdiction, OpinionKind, Organisation
 
@@ -98,7 +99,7 @@ class DossierForm(forms.Form):
     def initial_for(application: Any) -> dict[str, Any]:
         area = application.service_area or {}
         return {
-            "ownership": json.dumps(application.ownership or [], ensure_ascii=False, indent=2),
+            "ownership": json_numbers.dumps(application.ownership or [], ensure_ascii=False, indent=2),
             "service_area_kind": area.get("kind", "provincial"),
             "provinces": area.get("provinces", []),
             "dishonest_list": application.dishonest_list,
@@ -164,63 +165,89 @@ class ActionForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
 
 
-def _text(label: Any, *, rows: int = 4, required: bool = True, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
-    )
+# Presentation of the declared fields (vatspilot.domain.applications.action_fields), keyed by field name:
+# label, help text, rows of the text area (a LINE field is a one-line input).
+_LABELS: dict[str, Any] = {
+    "items": _("Items to supply or correct"),
+    "legal_basis": _("Legal basis"),
+    "reasons": _("Reasons"),
+    "findings": _("Findings"),
+    "opinion": _("Opinion"),
+    "conditions": _("Conditions"),
+    "result": _("Result"),
+}
+_HELP_TEXTS: dict[str, Any] = {
+    "items": _("One item per line. The applicant receives one notice listing them all."),
+}
+_ROWS: dict[str, int] = {"conditions": 3}
+_DEFAULT_ROWS = 5
+# The words of each choice: the store's labels for the domain's codes.
+_CHOICE_LABELS: dict[str, dict[str, Any]] = {
+    "opinion": dict(OpinionKind.choices),
+    "result": dict(AssessmentResult.choices),
+}
+# What to say when a RequiredWhen rule is broken, keyed by the field it requires.
+_REQUIRED_WHEN_MESSAGES: dict[str, Any] = {
+    "conditions": _("State the conditions of the concurrence."),
+}
 
 
-class SupplementRequestForm(ActionForm):
-    items = _text(
-        _("Items to supply or correct"),
-        rows=5,
-        help_text=_("One item per line. The applicant receives one notice listing them all."),
-    )
+def _form_field(field: ActionField) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": _LABELS[field.name],
+        "required": field.required,
+        "help_text": _HELP_TEXTS.get(field.name, ""),
+    }
+    if field.kind is FieldKind.CHOICE:
+        labels = _CHOICE_LABELS[field.name]
+        return forms.ChoiceField(
+            choices=[(code, labels[code]) for code in field.choices], widget=forms.RadioSelect, **common
+        )
+    if field.kind is FieldKind.LINE:
+        return forms.CharField(max_length=field.max_length, **common)
+    rows = _ROWS.get(field.name, _DEFAULT_ROWS)
+    return forms.CharField(max_length=field.max_length, widget=forms.Textarea(attrs={"rows": rows}), **common)
 
-    def clean_items(self) -> list[str]:
-        items = [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
-        if not items:
+
+def _clean_lines(name: str, required: bool) -> Any:
+    """clean_<name> for a LINES field: the non-blank lines, stripped."""
+
+    def clean(self: forms.Form) -> list[str]:
+        items = [line.strip() for line in self.cleaned_data[name].splitlines() if line.strip()]
+        if required and not items:
             raise forms.ValidationError(_("List at least one item."), code="no_items")
         return items
 
-
-class RefuseForm(ActionForm):
-    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500)
-    reasons = _text(_("Reasons"), rows=5)
+    return clean
 
 
-class FindingsForm(ActionForm):
-    findings = _text(_("Findings"), rows=5)
-
-
-class OpinionForm(ActionForm):
-    opinion = forms.ChoiceField(label=_("Opinion"), choices=OpinionKind.choices, widget=forms.RadioSelect)
-    conditions = _text(_("Conditions"), rows=3, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("opinion") == OpinionKind.CONCUR_WITH_CONDITIONS and not cleaned.get("conditions"):
-            self.add_error("conditions", _("State the conditions of the concurrence."))
+def _clean_rules(rules: tuple[RequiredWhen, ...]) -> Any:
+    def clean(self: forms.Form) -> dict[str, Any]:
+        cleaned = forms.Form.clean(self) or {}
+        for rule in rules:
+            if cleaned.get(rule.other) == rule.value and not cleaned.get(rule.field):
+                self.add_error(rule.field, _REQUIRED_WHEN_MESSAGES[rule.field])
         return cleaned
 
-
-class SecurityAssessmentForm(ActionForm):
-    result = forms.ChoiceField(label=_("Result"), choices=AssessmentResult.choices, widget=forms.RadioSelect)
-    findings = _text(_("Findings"), rows=5, required=False)
+    return clean
 
 
-class ApproveForm(ActionForm):
-    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500)
+def _form_class(action: Action) -> type[ActionForm]:
+    """The action's form, generated from its declared fields."""
+    declared = declared_fields_of(action)
+    attrs: dict[str, Any] = {"__module__": __name__}
+    for field in declared.fields:
+        attrs[field.name] = _form_field(field)
+        if field.kind is FieldKind.LINES:
+            attrs[f"clean_{field.name}"] = _clean_lines(field.name, field.required)
+    if declared.rules:
+        attrs["clean"] = _clean_rules(declared.rules)
+    name = "".join(part.title() for part in action.value.split("_")) + "Form"
+    return type(name, (ActionForm,), attrs)
 
 
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    Action.REQUEST_SUPPLEMENT: SupplementRequestForm,
-    Action.REFUSE: RefuseForm,
-    Action.COMPLETE_PRELIMINARY_ASSESSMENT: FindingsForm,
-    Action.COMPLETE_ONSITE_VERIFICATION: FindingsForm,
-    Action.RECORD_OPINION: OpinionForm,
-    Action.RECORD_SECURITY_ASSESSMENT: SecurityAssessmentForm,
-    Action.APPROVE: ApproveForm,
+ACTION_FORMS: dict[Action, type[ActionForm]] = {
+    action: _form_class(action) for action in Action if declared_fields_of(action).fields
 }
 
 

@@ -8,18 +8,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from vatspilot.store.access import REVIEWING_ROLES
 from vatspilot.store.models import Membership, Organisation, Role, StaffRole
-
-OFFICIAL_ROLES = frozenset(
-    {
-        Role.LOCAL_OFFICER,
-        Role.MIIT_REVIEWER,
-        Role.CAC_REVIEWER,
-        Role.MPS_REVIEWER,
-        Role.SECURITY_EXPERT,
-        Role.INSPECTOR,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -33,7 +23,7 @@ class Workload:
 
     @property
     def is_official(self) -> bool:
-        return bool(self.roles & OFFICIAL_ROLES)
+        return bool(self.roles & REVIEWING_ROLES)  # as the access rule names them
 
     @property
     def is_administrator(self) -> bool:

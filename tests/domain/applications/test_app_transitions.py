@@ -9,6 +9,7 @@ import pytest
 from vatspilot.domain.applications import (
     FINAL_STATES,
     TRANSITIONS,
+    WORKFLOW,
     Action,
     Agency,
     ApplicationFacts,
@@ -137,3 +138,9 @@ def test_nothing_is_allowed_in_a_final_state(state: State, role: Role) -> None:
 @pytest.mark.parametrize("state", list(State))
 def test_the_administrator_may_not_act_on_an_application(state: State) -> None:
     assert allowed_actions(state, Role.ADMINISTRATOR, APPROVABLE) == []
+
+
+def test_the_table_is_a_lifecycle_workflow_starting_in_draft() -> None:
+    assert WORKFLOW.rows is TRANSITIONS
+    assert (WORKFLOW.name, WORKFLOW.initial, WORKFLOW.final_states) == ("application", State.DRAFT, FINAL_STATES)
+    assert WORKFLOW.states == tuple(State)

@@ -5,29 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router
 
-from vatspilot.api.problems import FieldProblem
+from vatspilot.api.action_schemas import ActionIn, fields_for
 from vatspilot.api.routers.applications import ERRORS, detail_payload
-from vatspilot.api.schemas import ActionIn, ApplicationOut, ProblemOut
+from vatspilot.api.schemas import ApplicationOut, ProblemOut
 from vatspilot.domain.applications import Action
 from vatspilot.services.applications import perform
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import NotFound, access_application
 
 router = Router(tags=["applications"])
-
-# The fields each action takes: (name, required). An action not listed takes none.
-ACTION_FIELDS: dict[Action, tuple[tuple[str, bool], ...]] = {
-    Action.REQUEST_SUPPLEMENT: (("items", True),),
-    Action.REFUSE: (("legal_basis", True), ("reasons", True)),
-    Action.COMPLETE_PRELIMINARY_ASSESSMENT: (("findings", True),),
-    Action.COMPLETE_ONSITE_VERIFICATION: (("findings", True),),
-    Action.RECORD_OPINION: (("opinion", True), ("conditions", False)),
-    Action.RECORD_SECURITY_ASSESSMENT: (("result", True), ("findings", False)),
-    Action.APPROVE: (("legal_basis", True),),
-}
 
 
 @router.post(
@@ -46,7 +34,7 @@ def act(request: HttpRequest, application_id: int, action: str, payload: ActionI
         chosen = Action(action)
     except ValueError:
         raise NotFound("no such action") from None
-    fields = _fields_for(chosen, payload)
+    fields = fields_for(chosen, payload)
     application = perform(
         actor=request.user,
         application=application,
@@ -56,25 +44,3 @@ def act(request: HttpRequest, application_id: int, action: str, payload: ActionI
         **fields,
     )
     return detail_payload(request.user, access_application(request.user, application.pk))
-
-
-def _fields_for(action: Action, payload: ActionIn) -> dict[str, Any]:
-    """The action's fields from the body; FieldProblem (a 422) names the first field at fault."""
-    taken = ACTION_FIELDS.get(action, ())
-    taken_names = {name for name, _required in taken}
-    sent = {
-        name: value for name, value in payload.model_dump(exclude={"expected_version"}).items() if value is not None
-    }
-    not_taken = sorted(sent.keys() - taken_names)
-    if not_taken:
-        name = not_taken[0]
-        raise FieldProblem(name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name})
-    fields: dict[str, Any] = {}
-    for name, required in taken:
-        value = sent.get(name)
-        if value in (None, "", []):
-            if required:
-                raise FieldProblem(name, "required", _("%(field)s is required for this action.") % {"field": name})
-            value = ""
-        fields[name] = value
-    return fields

@@ -10,13 +10,10 @@ from ninja import Router
 
 from vatspilot.api.schemas import ApplicationOut, ApplicationSummaryOut, ProblemOut
 from vatspilot.domain.applications import ClockStatus
-from vatspilot.rulebook.loader import default_rulebook
-from vatspilot.rulebook.uncertainty import stored_uncertain_rules
-from vatspilot.services.applications import available_actions
-from vatspilot.services.applications.clock import clock_for, clocks_for
-from vatspilot.services.applications.dossier import dossier_hash_of, missing_items
+from vatspilot.queries.application_detail import application_detail
+from vatspilot.queries.application_lists import ApplicationSummary, visible_application_list
 from vatspilot.services.calendar.legal_day import legal_today
-from vatspilot.store.access import access_application, visible_applications
+from vatspilot.store.access import access_application
 from vatspilot.store.models import Application, Decision
 
 router = Router(tags=["applications"])
@@ -39,7 +36,8 @@ def _clock(clock: ClockStatus) -> dict[str, Any]:
     }
 
 
-def _summary(application: Application, clock: ClockStatus | None = None) -> dict[str, Any]:
+def _summary(summary: ApplicationSummary) -> dict[str, Any]:
+    application = summary.application
     organisation = application.organisation
     return {
         "id": application.pk,
@@ -52,26 +50,27 @@ def _summary(application: Application, clock: ClockStatus | None = None) -> dict
         "jurisdiction": application.jurisdiction.code,
         "status": application.status,
         "version": application.version,
-        "clock": _clock(clock or clock_for(application, legal_today())),
+        "clock": _clock(summary.clock),
         "updated_at": application.updated_at,
     }
 
 
 def detail_payload(user: User, application: Application) -> dict[str, Any]:
-    events = application.events.select_related("actor").order_by("at")
+    """The API's view of the read model vatspilot.queries.application_detail, its clock judged today."""
+    detail = application_detail(user, application, today=legal_today())
     return {
-        **_summary(application),
+        **_summary(detail.summary),
         "dossier": {
-            "ownership": application.ownership,
-            "services": application.services,
-            "service_area": application.service_area,
-            "dishonest_list": application.dishonest_list,
+            "ownership": detail.dossier.ownership,
+            "services": detail.dossier.services,
+            "service_area": detail.dossier.service_area,
+            "dishonest_list": detail.dossier.dishonest_list,
         },
-        "uncertain_basis": list(stored_uncertain_rules(application.determination, default_rulebook())),
-        "determination": application.determination,
-        "rulebook_version": application.rulebook_version,
-        "missing_items": list(missing_items(application)),
-        "available_actions": [str(action) for action in available_actions(user, application)],
+        "uncertain_basis": list(detail.uncertain_basis),
+        "determination": detail.determination,
+        "rulebook_version": detail.rulebook_version,
+        "missing_items": list(detail.missing_items),
+        "available_actions": [str(action) for action in detail.actions],
         "events": [
             {
                 "action": event.action,
@@ -84,15 +83,14 @@ def detail_payload(user: User, application: Application) -> dict[str, Any]:
                 "note": event.note,
                 "details": event.details,
             }
-            for event in events
+            for event in detail.events
         ],
-        "dossier_hash": dossier_hash_of(application),
-        "decision": _decision(application),
+        "dossier_hash": detail.dossier_hash,
+        "decision": _decision(detail.decision),
     }
 
 
-def _decision(application: Application) -> dict[str, Any] | None:
-    decision = Decision.objects.filter(application=application).first()
+def _decision(decision: Decision | None) -> dict[str, Any] | None:
     if decision is None:
         return None
     return {
@@ -111,12 +109,8 @@ def _decision(application: Application) -> dict[str, Any] | None:
 
 @router.get("", response={200: list[ApplicationSummaryOut], **ERRORS}, summary="Applications you may see")
 def list_applications(request: HttpRequest, status: str | None = None) -> Any:
-    applications = visible_applications(request.user).select_related("organisation", "jurisdiction")
-    if status:
-        applications = applications.filter(status=status)
-    listed = list(applications.order_by("-updated_at", "-id"))
-    clocks = clocks_for(listed, legal_today())  # one query for every timeline
-    return [_summary(application, clocks[application.pk]) for application in listed]
+    listed = visible_application_list(request.user, today=legal_today(), status=status)
+    return [_summary(summary) for summary in listed]
 
 
 @router.get("/{int:application_id}", response={200: ApplicationOut, **ERRORS}, summary="One application")

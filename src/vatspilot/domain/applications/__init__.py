@@ -1,4 +1,5 @@
-"""The application lifecycle: the transition table, its guards and the statutory review clock."""
+"""The application lifecycle: its transition table (a vatspilot.domain.lifecycle Workflow), its guards and
+facts, and the statutory review clock."""
 
 from vatspilot.domain.applications.actions import Action
 from vatspilot.domain.applications.clock import (
@@ -27,6 +28,7 @@ from vatspilot.domain.applications.roles import AGENCY_OF_ROLE, REVIEWING_AGENCI
 from vatspilot.domain.applications.states import DOSSIER_EDITABLE_STATES, FINAL_STATES, State
 from vatspilot.domain.applications.transitions import (
     TRANSITIONS,
+    WORKFLOW,
     Transition,
     TransitionRefused,
     allowed_actions,
@@ -43,6 +45,7 @@ __all__ = [
     "FINAL_STATES",
     "REVIEWING_AGENCIES",
     "TRANSITIONS",
+    "WORKFLOW",
     "Action",
     "Agency",
     "ApplicationFacts",

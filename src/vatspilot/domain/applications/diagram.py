@@ -1,4 +1,5 @@
-"""Render the application workflow as Markdown: a Mermaid diagram and the transition table.
+"""Render the application workflow as Markdown: the machine's diagram and tables
+(vatspilot.domain.lifecycle.diagram), then what only the application has: the review basis and the clock.
 
 Regenerate the docs with `python -m vatspilot.domain.applications.diagram > docs/workflow.md`.
 """
@@ -6,12 +7,14 @@ Regenerate the docs with `python -m vatspilot.domain.applications.diagram > docs
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 
+from vatspilot.domain.applications.actions import Action
 from vatspilot.domain.applications.clock import COUNTING_RULES, ClockSettings
-from vatspilot.domain.applications.guards import Guard
-from vatspilot.domain.applications.states import FINAL_STATES, State
-from vatspilot.domain.applications.transitions import TRANSITIONS, Transition
+from vatspilot.domain.applications.facts import ApplicationFacts
+from vatspilot.domain.applications.roles import Role
+from vatspilot.domain.applications.states import State
+from vatspilot.domain.applications.transitions import WORKFLOW
+from vatspilot.domain.lifecycle import Workflow, diagram
 
 _COMMAND = "python -m vatspilot.domain.applications.diagram > docs/workflow.md"
 
@@ -36,66 +39,13 @@ REVIEW_BASIS: tuple[str, ...] = (
 )
 
 
-def _mermaid(rows: Iterable[Transition]) -> list[str]:
-    lines = ["```mermaid", "stateDiagram-v2", f"    [*] --> {State.DRAFT.value}"]
-    lines += [f"    {row.source.value} --> {row.target.value}: {row.action.value}" for row in rows]
-    lines += [f"    {state.value} --> [*]" for state in State if state in FINAL_STATES]
-    lines.append("```")
-    return lines
-
-
-def _guards(rows: Iterable[Transition]) -> list[Guard]:
-    seen: dict[str, Guard] = {}
-
-    def visit(guard: Guard) -> None:
-        seen.setdefault(guard.name, guard)
-        for part in guard.parts:
-            visit(part)
-
-    for row in rows:
-        if row.guard is not None:
-            visit(row.guard)
-    return list(seen.values())
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
-def render_workflow(rows: tuple[Transition, ...] = TRANSITIONS) -> str:
-    """The whole of docs/workflow.md."""
+def render_workflow(workflow: Workflow[State, Action, Role, ApplicationFacts] = WORKFLOW) -> str:
+    """The whole of docs/workflow.md: the machine's diagram and tables, then the review basis and the clock."""
     defaults = ClockSettings()
-    lines = [
-        "# Application workflow",
-        "",
-        f"<!-- Generated from vatspilot.domain.applications; do not edit. Regenerate: `{_COMMAND}` -->",
-        "",
-        "The transition table is the one place an application's status may change. Final states: "
-        + ", ".join(f"`{s.value}`" for s in State if s in FINAL_STATES)
-        + ".",
-        "",
-        *_mermaid(rows),
-        "",
-        "## Transitions",
-        "",
-        "| From | Action | To | Roles | Guard | Basis |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in rows:
-        roles = ", ".join(role.value for role in row.roles)
-        guard_name = f"`{row.guard.name}`" if row.guard is not None else "-"
-        lines.append(
-            f"| {row.source.value} | {row.action.value} | {row.target.value} | {roles} | {guard_name} "
-            f"| {_cell(row.citation)} |"
-        )
-    lines += ["", "## Guards", "", "| Guard | Holds when | Made of |", "|---|---|---|"]
-    for guard in _guards(rows):
-        parts = ", ".join(f"`{part.name}`" for part in guard.parts) or "-"
-        lines.append(f"| `{guard.name}` | {_cell(guard.description)} | {parts} |")
-    lines += ["", "## Reviews rest on the dossier they judged", ""]
+    more = ["## Reviews rest on the dossier they judged", ""]
     for paragraph in REVIEW_BASIS:
-        lines += [paragraph, ""]
-    lines += [
+        more += [paragraph, ""]
+    more += [
         "## Statutory clock",
         "",
         f"Defaults: {defaults.period_days} {defaults.unit.value} days from {defaults.start.value}; "
@@ -104,7 +54,14 @@ def render_workflow(rows: tuple[Transition, ...] = TRANSITIONS) -> str:
         *(f"- {rule}" for rule in COUNTING_RULES),
         "",
     ]
-    return "\n".join(lines)
+    return diagram.render_workflow(
+        workflow,
+        title="Application workflow",
+        source="vatspilot.domain.applications",
+        command=_COMMAND,
+        intro="The transition table is the one place an application's status may change.",
+        more=more,
+    )
 
 
 def main() -> None:

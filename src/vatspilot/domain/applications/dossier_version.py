@@ -5,9 +5,13 @@ that version. It covers everything the eligibility engine is given (the enterpri
 place of registration and capital, the ownership, the services and their content, the service area,
 the dishonest-list flag: whatever the profile holds) and the content hash of the current version of
 each document. It is the SHA-256 of canonical JSON: keys sorted, no spaces, UTF-8, and numbers in one
-spelling (an integral float is written as the integer, so that 100 and 100.0 hash alike whatever the
-database gives back). A change that leaves all of that as it was (a document uploaded again with the
-same bytes, a field set to the value it had) leaves the hash, and so the reviews, as they were.
+spelling. An integral number is written as the integer, so that 100, 100.0 and Decimal("100.00") hash
+alike whatever the database gives back. Any other number is written as the shortest text of its
+nearest double, so that Decimal("33.33"), Decimal("33.330") and the float 33.33 (what rows were read
+back as before percentages became Decimals) hash alike, and no stored hash changes.
+
+A change that leaves all of that as it was (a document uploaded again with the same bytes, a field set
+to the value it had) leaves the hash, and so the reviews, as they were.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 DOSSIER_HASH_FORMAT = "vatspilot/dossier-hash/v1"
@@ -49,6 +54,10 @@ def _normalised(value: Any) -> Any:
         return value
     if isinstance(value, int):
         return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("a dossier holds no NaN or infinity")
+        return int(value) if value == value.to_integral_value() else _normalised(float(value))
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError("a dossier holds no NaN or infinity")

@@ -1,45 +1,19 @@
-"""The conditions a transition may require: named, pure predicates of the facts and the actor's role.
-
-A refused guard is reported by the name of the first condition that fails ("guard-failed:<name>"), so a
-composite guard such as `approval_conditions` reports which of its parts is missing.
+"""The application's guards: named, pure predicates of its facts and the actor's role (the machine is
+vatspilot.domain.lifecycle). A refusal names the first condition that fails, so a composite guard such
+as `approval_conditions` reports which of its parts is missing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TypeAlias
 
 from vatspilot.domain.applications.facts import CONCURRING_OPINIONS, ApplicationFacts, SecurityAssessment
 from vatspilot.domain.applications.roles import AGENCY_OF_ROLE, REVIEWING_AGENCIES, Role
+from vatspilot.domain.lifecycle import Guard as LifecycleGuard
+from vatspilot.domain.lifecycle import all_of
 
-GuardPredicate = Callable[[ApplicationFacts, Role], bool]
-
-
-@dataclass(frozen=True)
-class Guard:
-    """A named condition. A composite guard (`parts`) holds when every part holds."""
-
-    name: str
-    description: str
-    predicate: GuardPredicate | None = None
-    parts: tuple[Guard, ...] = ()
-
-    def first_failure(self, facts: ApplicationFacts, role: Role) -> Guard | None:
-        """The first condition (a part, depth first, or this guard) that does not hold, or None."""
-        for part in self.parts:
-            failed = part.first_failure(facts, role)
-            if failed is not None:
-                return failed
-        if self.predicate is not None and not self.predicate(facts, role):
-            return self
-        return None
-
-    def holds(self, facts: ApplicationFacts, role: Role) -> bool:
-        return self.first_failure(facts, role) is None
-
-
-def all_of(name: str, description: str, *parts: Guard) -> Guard:
-    return Guard(name=name, description=description, parts=parts)
+# The machine's guard, fixed to what the application's guards judge: its facts and the actor's role.
+Guard: TypeAlias = LifecycleGuard[ApplicationFacts, Role]
 
 
 def _documents_complete(facts: ApplicationFacts, role: Role) -> bool:

@@ -1,18 +1,13 @@
-"""The transition table: the one place an application's status may change.
+"""The application's transition table: the one place an application's status may change.
 
-`decide` looks up the row for (state, action); a status change that is not a row is refused. The
-checks run in a fixed order, so the refusal code is stable:
-
-1. no row leaves `state` by `action` -> "action-not-allowed-in-state";
-2. the actor's role is not among the row's roles -> "role-not-allowed";
-3. a condition of the row's guard fails -> "guard-failed:<name of the failing condition>".
+The machine (decide, its refusal order and codes, the table's self-checks) is vatspilot.domain.lifecycle;
+this module only declares the rows. `decide` and `allowed_actions` are the workflow's, typed for the
+application.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
+from typing import TypeAlias
 
 from vatspilot.domain.applications import citations
 from vatspilot.domain.applications.actions import Action
@@ -23,29 +18,15 @@ from vatspilot.domain.applications.guards import (
     DOSSIER_READY,
     NO_EARLIER_CORRECTION_NOTICE,
     SECURITY_ASSESSMENT_NOT_RECORDED,
-    Guard,
 )
 from vatspilot.domain.applications.roles import Role
 from vatspilot.domain.applications.states import FINAL_STATES, State
-from vatspilot.domain.shared.errors import DomainError
+from vatspilot.domain.lifecycle import Transition as LifecycleTransition
+from vatspilot.domain.lifecycle import TransitionRefused, Workflow
 
+__all__ = ["TRANSITIONS", "WORKFLOW", "Transition", "TransitionRefused", "allowed_actions", "decide"]
 
-@dataclass(frozen=True)
-class Transition:
-    source: State
-    action: Action
-    target: State
-    roles: tuple[Role, ...]
-    guard: Guard | None
-    citation: str
-
-
-class TransitionRefused(DomainError):
-    """The action may not be applied; `code` is stable, `params` name the state, action, role (and guard)."""
-
-    def __init__(self, code: str, params: Mapping[str, str]) -> None:
-        super().__init__(code, **params)
-
+Transition: TypeAlias = LifecycleTransition[State, Action, Role, ApplicationFacts]
 
 _APPLICANT = (Role.APPLICANT,)
 _LOCAL = (Role.LOCAL_OFFICER,)
@@ -165,40 +146,20 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-def _index(rows: Iterable[Transition]) -> Mapping[tuple[State, Action], Transition]:
-    index: dict[tuple[State, Action], Transition] = {}
-    for row in rows:
-        key = (row.source, row.action)
-        if key in index:
-            raise ValueError(f"two rows leave {row.source} by {row.action}")
-        if row.source in FINAL_STATES:
-            raise ValueError(f"a row leaves the final state {row.source}")
-        index[key] = row
-    return MappingProxyType(index)
-
-
-_ROW_BY_SOURCE_AND_ACTION = _index(TRANSITIONS)
+WORKFLOW: Workflow[State, Action, Role, ApplicationFacts] = Workflow(
+    name="application",
+    states=tuple(State),
+    initial=State.DRAFT,
+    final_states=FINAL_STATES,
+    rows=TRANSITIONS,
+)
 
 
 def decide(state: State, action: Action, role: Role, facts: ApplicationFacts) -> Transition:
     """The row to apply when `role` does `action` in `state`, or `TransitionRefused`."""
-    params = {"state": state.value, "action": action.value, "role": role.value}
-    row = _ROW_BY_SOURCE_AND_ACTION.get((state, action))
-    if row is None:
-        raise TransitionRefused("action-not-allowed-in-state", params)
-    if role not in row.roles:
-        raise TransitionRefused("role-not-allowed", params)
-    if row.guard is not None:
-        failed = row.guard.first_failure(facts, role)
-        if failed is not None:
-            raise TransitionRefused(f"guard-failed:{failed.name}", {**params, "guard": failed.name})
-    return row
+    return WORKFLOW.decide(state, action, role, facts)
 
 
 def allowed_actions(state: State, role: Role, facts: ApplicationFacts) -> list[Action]:
     """The actions `role` may take now, in table order."""
-    return [
-        row.action
-        for row in TRANSITIONS
-        if row.source is state and role in row.roles and (row.guard is None or row.guard.holds(facts, role))
-    ]
+    return WORKFLOW.allowed_actions(state, role, facts)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import Action
+from vatspilot.domain.applications.action_fields import check_fields
+from vatspilot.domain.applications.action_fields import fields_of as declared_fields_of
+from vatspilot.domain.shared.errors import InputError
 from vatspilot.services.applications.decisions import approve_application, refuse_application
 from vatspilot.services.applications.dossier_edits import create_application, update_dossier
 from vatspilot.services.applications.guard_facts import facts_of, roles_of
@@ -31,7 +33,7 @@ from vatspilot.services.applications.review_actions import (
     submit_application,
     withdraw_application,
 )
-from vatspilot.store.models import Application
+from vatspilot.store.models import Application, Decision
 
 __all__ = [
     "ActionRefused",
@@ -55,18 +57,9 @@ __all__ = [
     "submit_application",
     "update_dossier",
     "withdraw_application",
+    "writer_of",
 ]
 
-
-_FIELDS: dict[Action, tuple[str, ...]] = {
-    Action.REQUEST_SUPPLEMENT: ("items",),
-    Action.REFUSE: ("legal_basis", "reasons"),
-    Action.COMPLETE_PRELIMINARY_ASSESSMENT: ("findings",),
-    Action.COMPLETE_ONSITE_VERIFICATION: ("findings",),
-    Action.RECORD_OPINION: ("opinion", "conditions"),
-    Action.RECORD_SECURITY_ASSESSMENT: ("result", "findings"),
-    Action.APPROVE: ("legal_basis",),
-}
 
 _WRITERS: dict[Action, Callable[..., object]] = {
     Action.SUBMIT: submit_application,
@@ -84,8 +77,14 @@ _WRITERS: dict[Action, Callable[..., object]] = {
 }
 
 
+def writer_of(action: Action) -> Callable[..., object]:
+    """The function `perform` hands `action` to (its keyword parameters are the action's fields)."""
+    return _WRITERS[action]
+
+
 def fields_of(action: Action) -> tuple[str, ...]:
-    return _FIELDS.get(action, ())
+    """The names of the fields `action` takes (declared in domain.applications.action_fields)."""
+    return declared_fields_of(action).names()
 
 
 def perform(
@@ -95,13 +94,40 @@ def perform(
     action: Action,
     on: date,
     expected_version: int | None,
-    **fields: Any,
+    **fields: object,
 ) -> Application:
-    """Dispatch to the action's writer with only the fields it takes; the application as it now stands."""
-    unknown = set(fields) - set(fields_of(action))
-    if unknown:
-        raise ActionRefused("unknown-field", _("Unexpected field: %(field)s") % {"field": sorted(unknown)[0]})
-    defaults = {"findings": "", "conditions": "", "reasons": "", "legal_basis": "", "items": []}
-    values = {name: fields.get(name, defaults.get(name, "")) for name in fields_of(action)}
-    _WRITERS[action](actor=actor, application=application, on=on, expected_version=expected_version, **values)
-    return Application.objects.select_related("organisation").get(pk=application.pk)
+    """Dispatch to the action's writer with the fields it takes, checked against their declaration and
+    the optional ones not given filled with their defaults; the application as it now stands.
+
+    A field at fault is refused (ActionRefused) before anything is read, with ``params["field"]`` naming it.
+    """
+    try:
+        values = check_fields(action, fields)
+    except InputError as error:
+        raise ActionRefused(error.code, _field_error_text(error), field=error.pointer) from None
+    written = writer_of(action)(
+        actor=actor, application=application, on=on, expected_version=expected_version, **values
+    )
+    # The record the writer locked and wrote, as it now stands (status, version, determination, its
+    # organisation): reading it again would cost a query and find the same (tests/services/
+    # test_perform_returns.py compares the two after every action).
+    if isinstance(written, Decision):
+        return written.application
+    if not isinstance(written, Application):
+        raise TypeError(f"the writer of {action.value!r} returned {type(written).__name__}")
+    return written
+
+
+def _field_error_text(error: InputError) -> str:
+    params = {"field": error.pointer, **error.params}
+    if error.code == "unknown-field":
+        return _("Unexpected field: %(field)s") % params
+    if error.code == "required":
+        return _("%(field)s is required for this action.") % params
+    if error.code == "required-with":
+        return _("%(field)s is required when %(other)s is %(value)s.") % params
+    if error.code == "not-one-of":
+        return _("%(field)s must be one of: %(allowed)s.") % params
+    if error.code == "maxLength":
+        return _("%(field)s has more than %(limit)s characters.") % params
+    return _("%(field)s is not of the expected type.") % params

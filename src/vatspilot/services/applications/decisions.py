@@ -20,17 +20,11 @@ from vatspilot.domain.applications import (
     Transition,
 )
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.applications.dossier import dossier_hash_of, recompute_determination
-from vatspilot.services.applications.lifecycle import (
-    ActionRefused,
-    apply_transition,
-    decide_for,
-    input_error_text,
-    locked,
-    notify_kind,
-    take,
-)
+from vatspilot.services import lifecycle
+from vatspilot.services.applications.dossier import recompute_determination
+from vatspilot.services.applications.lifecycle import APPLICATIONS, input_error_text
 from vatspilot.services.applications.review_basis import conditions_in_force
+from vatspilot.services.lifecycle import ActionRefused
 from vatspilot.store.models import (
     Application,
     Decision,
@@ -52,12 +46,12 @@ def approve_application(
     if not legal_basis.strip():
         raise ActionRefused("legal-basis-required", _("State the legal basis of the decision."), field="legal_basis")
     with transaction.atomic():
-        current = locked(application, expected_version)
+        current = lifecycle.locked(APPLICATIONS, application, expected_version)
         try:
             recompute_determination(current, on=on)
         except InputError as error:
             raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
-        transition, role = decide_for(actor, current, Action.APPROVE)
+        transition, role, facts = lifecycle.judge(APPLICATIONS, actor, current, Action.APPROVE)
         licence = _licence_of(current.determination or {})
         decision = _record_decision(
             actor=actor,
@@ -68,11 +62,12 @@ def approve_application(
             outcome=Outcome.APPROVED,
             legal_basis=legal_basis,
             reasons=_("Every agency concurred and the security assessment is positive."),
+            dossier_hash=facts.dossier_hash,
             licence=licence,
             conditions=conditions_in_force(current),
             also_save=("determination", "rulebook_version"),  # as judged on the decision day
+            notify_context={"legal_basis": legal_basis.strip()},
         )
-        notify_kind("application.approved", current, {"legal_basis": legal_basis.strip()})
     return decision
 
 
@@ -94,14 +89,20 @@ def _record_decision(
     outcome: Outcome,
     legal_basis: str,
     reasons: str,
+    dossier_hash: str,
     licence: dict[str, Any] | None,
     conditions: list[dict[str, str]] | None = None,
     also_save: Sequence[str] = (),
+    notify_context: dict[str, object] | None = None,
 ) -> Decision:
     """The decision record (never edited afterwards) with the dossier hash it was taken on and the
-    determination it relied on, then the transition that carries it, in the caller's transaction."""
+    determination it relied on, then the transition that carries it, in the caller's transaction.
+
+    The audit entry holds what the decision says: outcome, legal basis, the dossier hash, and the
+    licence with its conditions (an approval) or the reasons (a refusal). ``dossier_hash`` is the one the
+    guards judged under the row lock (lifecycle.judge): the dossier as it stands, since nothing that
+    goes into it changes while the lock is held (see review_actions._dossier_hash)."""
     area, services = (licence["area"], licence["services"]) if licence else ("", [])
-    dossier_hash = dossier_hash_of(application)
     decision = Decision.objects.create(
         application=application,
         outcome=outcome,
@@ -124,9 +125,12 @@ def _record_decision(
     }
     if licence:
         extra.update(licence_area=area, licence_services=services, conditions=conditions or [])
-    apply_transition(
+    if outcome is Outcome.REFUSED:
+        extra["reasons"] = reasons.strip()
+    lifecycle.apply_transition(
+        APPLICATIONS,
         actor=actor,
-        application=application,
+        record=application,
         transition=transition,
         role=role,
         on=on,
@@ -134,6 +138,7 @@ def _record_decision(
         extra=extra,
         also_save=also_save,
         details={"dossier_hash": dossier_hash},
+        notify_context=notify_context,
     )
     return decision
 
@@ -153,8 +158,8 @@ def refuse_application(
     if not reasons.strip():
         raise ActionRefused("reasons-required", _("State the reasons of the refusal."), field="reasons")
     with transaction.atomic():
-        current, transition, role = take(
-            actor=actor, application=application, action=Action.REFUSE, expected_version=expected_version
+        current, transition, role, facts = lifecycle.take_judged(
+            APPLICATIONS, actor=actor, record=application, action=Action.REFUSE, expected_version=expected_version
         )
         decision = _record_decision(
             actor=actor,
@@ -165,7 +170,8 @@ def refuse_application(
             outcome=Outcome.REFUSED,
             legal_basis=legal_basis,
             reasons=reasons,
+            dossier_hash=facts.dossier_hash,
             licence=None,
+            notify_context={"legal_basis": legal_basis.strip(), "reasons": reasons.strip()},
         )
-        notify_kind("application.refused", current, {"legal_basis": legal_basis.strip(), "reasons": reasons.strip()})
     return decision

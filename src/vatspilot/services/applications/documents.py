@@ -1,5 +1,7 @@
 """Uploading dossier documents: what is accepted, and how each new version is kept.
 
+Who may upload, and when, is checked here too (check_may_upload: a member of the applicant organisation,
+while the dossier may change), for the web page and for the services alike.
 A file is accepted when its bytes are one of the types below (its name's extension must agree with
 them: a PNG named .pdf is refused), it is not empty and not larger than
 settings.VATSPILOT_MAX_UPLOAD_BYTES. Office files are ZIP archives: a DOCX and an XLSX are told apart
@@ -25,8 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES
+from vatspilot.services.vocabulary import label
+from vatspilot.store.access import is_member
 from vatspilot.store.audit import record_audit
-from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion, Membership
+from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion
 
 MAX_NAME_LENGTH = 120
 _CONTENT_TYPES_LIMIT = 1024 * 1024  # [Content_Types].xml is a few KiB; refuse to inflate more
@@ -85,18 +89,14 @@ def add_document_version(
     """
     if kind not in DocumentKind.values:
         raise UploadRejected("kind", "invalid_kind", _("Choose one of the listed document kinds."))
-    if not Membership.objects.filter(user=actor, organisation_id=application.organisation_id).exists():
-        raise PermissionDenied("only the applicant's members upload its documents")
+    _check_member(actor, application)
     file_type, sha256, size = inspect_upload(uploaded_file, field=field)
     original_name = (uploaded_file.name or "").replace("\x00", "")  # PostgreSQL text refuses NUL
     sanitised = sanitise_file_name(original_name)
 
     with transaction.atomic():
         status = Application.objects.select_for_update().values_list("status", flat=True).get(pk=application.pk)
-        if status not in DOSSIER_EDITABLE_STATES:
-            raise UploadRejected(
-                "kind", "dossier_locked", _("Documents can only change in a draft or while a supplement is requested.")
-            )
+        _check_dossier_open(status)
         document, _created = Document.objects.get_or_create(application=application, kind=kind)
         # Lock the document so that two uploads of the same kind get consecutive numbers.
         document = Document.objects.select_for_update().get(pk=document.pk)
@@ -135,6 +135,29 @@ def add_document_version(
             version.file.delete(save=False)
             raise
     return version
+
+
+def check_may_upload(actor: User, application: Application) -> None:
+    """Whether ``actor`` may upload to ``application``'s dossier now, as the page shows it: PermissionDenied
+    for anyone but a member of the applicant organisation, UploadRejected ("kind", "dossier_locked")
+    while the dossier may not change. The page asks before reading the form; add_document_version asks
+    again, the status then read under the row lock."""
+    _check_member(actor, application)
+    _check_dossier_open(application.status)
+
+
+def _check_member(actor: User, application: Application) -> None:
+    if not is_member(actor, application):
+        raise PermissionDenied(_("Only the applicant's members upload its documents."))
+
+
+def _check_dossier_open(status: str) -> None:
+    if status not in DOSSIER_EDITABLE_STATES:
+        raise UploadRejected(
+            "kind",
+            "dossier_locked",
+            _("The dossier cannot be changed while the application is %(state)s.") % {"state": label("state", status)},
+        )
 
 
 def inspect_upload(uploaded_file: IO[bytes] | UploadedFile[bytes], *, field: str = "file") -> tuple[FileType, str, int]:

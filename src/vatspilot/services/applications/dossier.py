@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import cast
 
+from django.db import connections, router
 from django.utils.translation import gettext as _
 
+from vatspilot.contracts.json_types import JSONObject
 from vatspilot.domain.applications.dossier_version import dossier_hash
 from vatspilot.services.eligibility import determine
 from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion, Organisation
@@ -23,34 +25,50 @@ class ChecklistItem:
     latest_version: DocumentVersion | None
 
 
-def recompute_determination(application: Application, *, on: date) -> dict[str, Any]:
+def recompute_determination(application: Application, *, on: date) -> JSONObject:
     """Store the determination for the dossier as it stands; raises InputError for an unusable dossier.
 
     The stored JSON is the contract's decision document, with the rulebook version it was taken under.
     """
     # Stored in English; a page in Chinese takes it again in Chinese for the same date and rulebook.
     determination = determine(application.as_profile(), on=on, lang="en")
-    application.determination = determination.to_dict()
+    # The domain types its documents as dict[str, object] (it cannot name the contract's JSON types, a
+    # layer above it); what to_dict writes is JSON values only.
+    document = cast(JSONObject, determination.to_dict())
+    application.determination = document
     application.rulebook_version = determination.rulebook
-    return application.determination
+    return document
 
 
-def every_service_eligible(determination: dict[str, Any] | None) -> bool:
+def every_service_eligible(determination: JSONObject | None) -> bool:
     """The determination finds every service of the dossier eligible (and there is at least one)."""
-    services = (determination or {}).get("services") or []
-    return bool(services) and all(service.get("outcome") == "eligible" for service in services)
+    services = (determination or {}).get("services")
+    if not isinstance(services, list) or not services:
+        return False
+    return all(isinstance(service, dict) and service.get("outcome") == "eligible" for service in services)
 
 
 def document_hashes_for(applications: Sequence[Application]) -> dict[int, dict[str, str]]:
-    """Each application's current document versions, {kind: SHA-256}, in one query."""
+    """Each application's current document versions, {kind: SHA-256}, in one query.
+
+    Written as SQL rather than through the ORM: every review transition reads this (its guards judge the
+    dossier hash), and building the ORM's query cost four times the round trip it makes."""
     hashes: dict[int, dict[str, str]] = {a.pk: {} for a in applications}
-    for application_id, kind, sha256 in (
-        DocumentVersion.objects.filter(document__application_id__in=list(hashes))
-        .order_by("document__application_id", "document__kind", "number")
-        .values_list("document__application_id", "document__kind", "sha256")
-    ):
-        hashes[application_id][kind] = sha256  # ordered by number: the last one read is the current one
+    if not hashes:
+        return hashes
+    ids = list(hashes)
+    with connections[router.db_for_read(DocumentVersion)].cursor() as cursor:
+        cursor.execute(_DOCUMENT_HASHES_SQL.format(ids=", ".join(["%s"] * len(ids))), ids)
+        for application_id, kind, sha256 in cursor.fetchall():
+            hashes[application_id][kind] = sha256  # ordered by number: the last one read is the current one
     return hashes
+
+
+_DOCUMENT_HASHES_SQL = (
+    f"SELECT d.application_id, d.kind, v.sha256 FROM {DocumentVersion._meta.db_table} v"
+    f" JOIN {Document._meta.db_table} d ON d.id = v.document_id"
+    " WHERE d.application_id IN ({ids}) ORDER BY d.application_id, d.kind, v.number"
+)
 
 
 def dossier_hashes_for(

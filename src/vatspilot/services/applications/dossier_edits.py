@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vatspilot.contracts.json_types import JSONObject
 from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Role, State
 from vatspilot.domain.shared.errors import InputError
+from vatspilot.services import lifecycle
 from vatspilot.services.applications.dossier import dossier_hash_of, recompute_determination
 from vatspilot.services.applications.guard_facts import roles_of
-from vatspilot.services.applications.lifecycle import ActionRefused, input_error_text, locked
+from vatspilot.services.applications.lifecycle import APPLICATIONS, input_error_text
+from vatspilot.services.lifecycle import ActionRefused
 from vatspilot.store.audit import record_audit
 from vatspilot.store.models import (
     Application,
@@ -38,9 +40,9 @@ def update_dossier(
     actor: User,
     application: Application,
     on: date,
-    ownership: list[Any] | None = None,
-    services: list[Any] | None = None,
-    service_area: dict[str, Any] | None = None,
+    ownership: list[JSONObject] | None = None,
+    services: list[JSONObject] | None = None,
+    service_area: JSONObject | None = None,
     dishonest_list: bool | None = None,
     expected_version: int | None = None,
 ) -> Application:
@@ -51,7 +53,7 @@ def update_dossier(
     one are voided when the supplement is answered (review_actions.answer_supplement).
     """
     with transaction.atomic():
-        current = locked(application, expected_version)
+        current = lifecycle.locked(APPLICATIONS, application, expected_version)
         if Role.APPLICANT not in roles_of(actor, current):
             raise ActionRefused("role-not-allowed", _("Only the applicant may change the dossier."))
         if State(current.status) not in DOSSIER_EDITABLE_STATES:

@@ -1,11 +1,11 @@
 """The review's actions short of the decision: submission, supplements, acceptance, assessments, opinions,
-on-site verification and withdrawal; each one transaction through the lifecycle."""
+on-site verification and withdrawal; each one transaction through the lifecycle service
+(vatspilot.services.lifecycle, with the application's spec `APPLICATIONS`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -15,22 +15,17 @@ from django.utils.translation import gettext as _
 from vatspilot.domain.applications import (
     AGENCY_OF_ROLE,
     Action,
+    ApplicationFacts,
     Opinion,
     SecurityAssessment,
     State,
 )
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.services.applications.dossier import dossier_hash_of, recompute_determination
-from vatspilot.services.applications.lifecycle import (
-    ActionRefused,
-    apply_transition,
-    decide_for,
-    input_error_text,
-    locked,
-    notify_kind,
-    take,
-)
-from vatspilot.services.applications.review_basis import void_reviews_not_on, voided_note
+from vatspilot.services import lifecycle
+from vatspilot.services.applications.dossier import recompute_determination
+from vatspilot.services.applications.lifecycle import APPLICATIONS, input_error_text
+from vatspilot.services.applications.review_basis import VoidedReview, void_reviews_not_on, voided_note
+from vatspilot.services.lifecycle import ActionRefused
 from vatspilot.store.models import (
     Application,
     SupplementRequest,
@@ -45,21 +40,21 @@ def submit_application(
 ) -> Application:
     """Draft -> submitted. The determination is taken again on the day of submission."""
     with transaction.atomic():
-        current = locked(application, expected_version)
+        current = lifecycle.locked(APPLICATIONS, application, expected_version)
         try:
             recompute_determination(current, on=on)
         except InputError as error:
             raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
-        transition, role = decide_for(actor, current, Action.SUBMIT)
-        apply_transition(
+        transition, role = lifecycle.decide_for(APPLICATIONS, actor, current, Action.SUBMIT)
+        lifecycle.apply_transition(
+            APPLICATIONS,
             actor=actor,
-            application=current,
+            record=current,
             transition=transition,
             role=role,
             on=on,
             also_save=("determination", "rulebook_version"),  # as judged on the day of submission
         )
-        notify_kind("application.submitted", current)
     return current
 
 
@@ -76,9 +71,10 @@ def request_supplement(
     if not listed:
         raise ActionRefused("items-required", _("List at least one item the applicant must supply."), field="items")
     with transaction.atomic():
-        current, transition, role = take(
+        current, transition, role = lifecycle.take(
+            APPLICATIONS,
             actor=actor,
-            application=application,
+            record=application,
             action=Action.REQUEST_SUPPLEMENT,
             expected_version=expected_version,
         )
@@ -86,16 +82,17 @@ def request_supplement(
         SupplementRequest.objects.create(
             application=current, stage=stage, items=listed, requested_by=actor, opened_at=timezone.now()
         )
-        apply_transition(
+        lifecycle.apply_transition(
+            APPLICATIONS,
             actor=actor,
-            application=current,
+            record=current,
             transition=transition,
             role=role,
             on=on,
             note="\n".join(listed),
             extra={"items": listed},
+            notify_context={"items": listed},
         )
-        notify_kind("application.supplement_requested", current, {"items": listed})
     return current
 
 
@@ -106,19 +103,21 @@ def answer_supplement(
     are voided here, in the answer's transaction, its timeline event and audit entry naming them; an
     answer that changes nothing reviewed keeps them."""
     with transaction.atomic():
-        current, transition, role = take(
+        current, transition, role, facts = lifecycle.take_judged(
+            APPLICATIONS,
             actor=actor,
-            application=application,
+            record=application,
             action=Action.ANSWER_SUPPLEMENT,
             expected_version=expected_version,
         )
         now = timezone.now()
         SupplementRequest.objects.filter(application=current, closed_at__isnull=True).update(closed_at=now)
-        dossier_hash = dossier_hash_of(current)
-        voided = void_reviews_not_on(current, dossier_hash, at=now)
-        apply_transition(
+        dossier_hash = _dossier_hash(facts)
+        voided = _void_reviews_not_on(current, facts, dossier_hash, now)
+        lifecycle.apply_transition(
+            APPLICATIONS,
             actor=actor,
-            application=current,
+            record=current,
             transition=transition,
             role=role,
             on=on,
@@ -126,7 +125,6 @@ def answer_supplement(
             extra={"dossier_hash": dossier_hash, "voided": voided},
             details={"dossier_hash": dossier_hash, "voided": voided},
         )
-        notify_kind("application.supplement_answered", current)
     return current
 
 
@@ -134,7 +132,7 @@ def accept_application(
     *, actor: User, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
     """The acceptance notice: by default the statutory period starts the next day."""
-    return simple_action(actor, application, Action.ACCEPT, on, expected_version, None)
+    return _run(actor, application, Action.ACCEPT, on, expected_version)
 
 
 def complete_preliminary_assessment(
@@ -145,23 +143,13 @@ def complete_preliminary_assessment(
     on: date,
     expected_version: int | None = None,
 ) -> Application:
-    return simple_action(
-        actor,
-        application,
-        Action.COMPLETE_PRELIMINARY_ASSESSMENT,
-        on,
-        expected_version,
-        "application.opinion_requested",
-        findings,
-    )
+    return _run(actor, application, Action.COMPLETE_PRELIMINARY_ASSESSMENT, on, expected_version, findings)
 
 
 def order_onsite_verification(
     *, actor: User, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
-    return simple_action(
-        actor, application, Action.ORDER_ONSITE_VERIFICATION, on, expected_version, "application.onsite_ordered"
-    )
+    return _run(actor, application, Action.ORDER_ONSITE_VERIFICATION, on, expected_version)
 
 
 def complete_onsite_verification(
@@ -172,32 +160,28 @@ def complete_onsite_verification(
     on: date,
     expected_version: int | None = None,
 ) -> Application:
-    return simple_action(actor, application, Action.COMPLETE_ONSITE_VERIFICATION, on, expected_version, None, findings)
+    return _run(actor, application, Action.COMPLETE_ONSITE_VERIFICATION, on, expected_version, findings)
 
 
 def withdraw_application(
     *, actor: User, application: Application, on: date, expected_version: int | None = None
 ) -> Application:
-    return simple_action(actor, application, Action.WITHDRAW, on, expected_version, "application.withdrawn")
+    return _run(actor, application, Action.WITHDRAW, on, expected_version)
 
 
-def simple_action(
-    actor: User,
-    application: Application,
-    action: Action,
-    on: date,
-    expected_version: int | None,
-    notification: str | None,
-    note: str = "",
+def _run(
+    actor: User, application: Application, action: Action, on: date, expected_version: int | None, note: str = ""
 ) -> Application:
-    with transaction.atomic():
-        current, transition, role = take(
-            actor=actor, application=application, action=action, expected_version=expected_version
-        )
-        apply_transition(actor=actor, application=current, transition=transition, role=role, on=on, note=note)
-        if notification:
-            notify_kind(notification, current)
-    return current
+    """An action that produces nothing but its row (the notification it sends is the spec's)."""
+    return lifecycle.run(
+        APPLICATIONS,
+        actor=actor,
+        record=application,
+        action=action,
+        on=on,
+        expected_version=expected_version,
+        note=note,
+    )
 
 
 def record_opinion(
@@ -219,12 +203,16 @@ def record_opinion(
     if kind is Opinion.CONCUR_WITH_CONDITIONS and not conditions.strip():
         raise ActionRefused("conditions-required", _("State the conditions of the concurrence."), field="conditions")
     with transaction.atomic():
-        current, transition, role = take(
-            actor=actor, application=application, action=Action.RECORD_OPINION, expected_version=expected_version
+        current, transition, role, facts = lifecycle.take_judged(
+            APPLICATIONS,
+            actor=actor,
+            record=application,
+            action=Action.RECORD_OPINION,
+            expected_version=expected_version,
         )
         agency = AGENCY_OF_ROLE[role]
         now = timezone.now()
-        dossier_hash, voided = _dossier_reviewed(current, now)
+        dossier_hash, voided = _dossier_reviewed(current, facts, now)
         OpinionRecord.objects.create(
             application=current,
             agency=agency.value,
@@ -234,14 +222,21 @@ def record_opinion(
             given_at=now,
             dossier_hash=dossier_hash,
         )
-        apply_transition(
+        lifecycle.apply_transition(
+            APPLICATIONS,
             actor=actor,
-            application=current,
+            record=current,
             transition=transition,
             role=role,
             on=on,
             note="\n".join(filter(None, [conditions.strip(), voided_note(voided)])),
-            extra={"agency": agency.value, "opinion": kind.value, "dossier_hash": dossier_hash, "voided": voided},
+            extra={
+                "agency": agency.value,
+                "opinion": kind.value,
+                "conditions": conditions.strip(),
+                "dossier_hash": dossier_hash,
+                "voided": voided,
+            },
             details={"dossier_hash": dossier_hash, "voided": voided},
         )
     return current
@@ -261,14 +256,15 @@ def record_security_assessment(
     except ValueError:
         raise ActionRefused("bad-result", _("Choose positive or negative."), field="result") from None
     with transaction.atomic():
-        current, transition, role = take(
+        current, transition, role, facts = lifecycle.take_judged(
+            APPLICATIONS,
             actor=actor,
-            application=application,
+            record=application,
             action=Action.RECORD_SECURITY_ASSESSMENT,
             expected_version=expected_version,
         )
         now = timezone.now()
-        dossier_hash, voided = _dossier_reviewed(current, now)
+        dossier_hash, voided = _dossier_reviewed(current, facts, now)
         AssessmentRecord.objects.create(
             application=current,
             result=outcome.value,
@@ -277,9 +273,10 @@ def record_security_assessment(
             assessed_at=now,
             dossier_hash=dossier_hash,
         )
-        apply_transition(
+        lifecycle.apply_transition(
+            APPLICATIONS,
             actor=actor,
-            application=current,
+            record=current,
             transition=transition,
             role=role,
             on=on,
@@ -290,9 +287,36 @@ def record_security_assessment(
     return current
 
 
-def _dossier_reviewed(application: Application, now: datetime) -> tuple[str, list[dict[str, Any]]]:
+def _dossier_reviewed(
+    application: Application, facts: ApplicationFacts, now: datetime
+) -> tuple[str, list[VoidedReview]]:
     """The hash of the dossier a review is now given on, and the reviews voided because they rest on
     another one. Normally none: a supplement answer voids them first; this catches a dossier that
     changed otherwise (say, the organisation's registered facts), so that the new review can be kept."""
-    dossier_hash = dossier_hash_of(application)
-    return dossier_hash, void_reviews_not_on(application, dossier_hash, at=now)
+    dossier_hash = _dossier_hash(facts)
+    return dossier_hash, _void_reviews_not_on(application, facts, dossier_hash, now)
+
+
+def _void_reviews_not_on(
+    application: Application, facts: ApplicationFacts, dossier_hash: str, now: datetime
+) -> list[VoidedReview]:
+    """review_basis.void_reviews_not_on, asked only when the guards' facts show a review in force given on
+    another dossier hash: otherwise it would find none and write nothing (its two queries saved). The
+    facts hold every opinion and assessment in force, read under the row lock, and reviews are given or
+    voided only under that lock (by the writers here), so none appeared or changed since."""
+    given_on = list(facts.opinion_hashes.values())
+    if facts.security_assessment is not None:
+        given_on.append(facts.assessment_hash)
+    if all(review_hash == dossier_hash for review_hash in given_on):
+        return []
+    return void_reviews_not_on(application, dossier_hash, at=now)
+
+
+def _dossier_hash(facts: ApplicationFacts) -> str:
+    """The hash of the dossier as it stands, as the guards judged it under the row lock a moment ago:
+    the same value dossier_hash_of would read again in this transaction. It is computed from the
+    application's row and its organisation as the lock read them (the organisation is not read again:
+    dossier_hashes_for uses the one loaded with the row) and from the current document versions, which
+    cannot change in between: a new version is written only under the same row lock
+    (documents.add_document_version), so none commits before this transaction ends."""
+    return facts.dossier_hash

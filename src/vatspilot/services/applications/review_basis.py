@@ -8,8 +8,9 @@ in its transaction (see review_actions.answer_supplement).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Literal, TypeAlias, TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -19,10 +20,29 @@ from vatspilot.store.models import Opinion as OpinionRecord
 from vatspilot.store.models import SecurityAssessment as AssessmentRecord
 
 
-def void_reviews_not_on(application: Application, dossier_hash: str, *, at: datetime) -> list[dict[str, Any]]:
+class VoidedOpinion(TypedDict):
+    review: Literal["opinion"]
+    id: int
+    agency: str
+    opinion: str
+    dossier_hash: str  # the dossier the opinion judged
+
+
+class VoidedAssessment(TypedDict):
+    review: Literal["security_assessment"]
+    id: int
+    result: str
+    dossier_hash: str  # the dossier the assessment judged
+
+
+# A voided review as the timeline event's details and the audit entry name it (JSON, so a plain dict).
+VoidedReview: TypeAlias = VoidedOpinion | VoidedAssessment
+
+
+def void_reviews_not_on(application: Application, dossier_hash: str, *, at: datetime) -> list[VoidedReview]:
     """Void every opinion and assessment in force that was given on another dossier hash; what was voided,
     opinions first (MIIT, CAC, MPS), then assessments, oldest first."""
-    voided: list[dict[str, Any]] = []
+    voided: list[VoidedReview] = []
     stale_opinions = {
         opinion.agency: opinion
         for opinion in OpinionRecord.objects.select_for_update()
@@ -68,7 +88,7 @@ def _void(review: OpinionRecord | AssessmentRecord, dossier_hash: str, at: datet
     review.save(update_fields=["voided_at", "voided_reason", "voided_for_hash"])
 
 
-def voided_note(voided: list[dict[str, Any]]) -> str:
+def voided_note(voided: Sequence[VoidedReview]) -> str:
     """The timeline's words for what was voided, or "" when nothing was."""
     if not voided:
         return ""

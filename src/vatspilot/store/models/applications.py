@@ -8,13 +8,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.contracts.json_numbers import ExactJSONDecoder, ExactJSONEncoder
+from vatspilot.domain.applications import State
 from vatspilot.store.models.jurisdictions import Jurisdiction
 from vatspilot.store.models.organisations import Organisation
 from vatspilot.store.validators import province_code
 
 # The one status the store itself needs to know: a draft is the applicant's private workspace. The
 # other statuses and the moves between them belong to the lifecycle's transition table.
-DRAFT = "draft"
+DRAFT = State.DRAFT.value
+
+# The statuses the table may hold: the lifecycle's states, in the order the enum declares them (the
+# check constraint below is built from it, and a test holds the two equal).
+STATUSES: tuple[str, ...] = tuple(state.value for state in State)
 
 PROFILE_SCHEMA = "vatspilot/profile/v1"
 
@@ -50,9 +56,17 @@ class Application(models.Model):
     # Optimistic locking: every write through save_if_unchanged() checks and bumps it.
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    ownership = models.JSONField(_("ownership"), default=list, blank=True)
-    services = models.JSONField(_("services"), default=list, blank=True)
-    service_area = models.JSONField(_("service area"), default=dict, blank=True)
+    # Percentages are exact: a fraction is read back as the Decimal of its stored text and a Decimal is
+    # written as that number (contracts.json_numbers), never through a binary float.
+    ownership = models.JSONField(
+        _("ownership"), default=list, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
+    )
+    services = models.JSONField(
+        _("services"), default=list, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
+    )
+    service_area = models.JSONField(
+        _("service area"), default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
+    )
     dishonest_list = models.BooleanField(
         _("on the telecom business dishonest list"),
         default=False,
@@ -69,6 +83,10 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=STATUSES), name="store_application_status_valid"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="store_application_version_from_1"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.organisation.name} ({self.status})"
@@ -107,14 +125,15 @@ class Application(models.Model):
         self._stored_status = self.status
 
     def as_profile(self) -> dict[str, Any]:
-        """The dossier as a vatspilot/profile/v1 document, for the eligibility engine."""
+        """The dossier as a vatspilot/profile/v1 document, for the eligibility engine: the capital and
+        the percentages are Decimals, exactly as stored."""
         organisation = self.organisation
         return {
             "schema": PROFILE_SCHEMA,
             "name": organisation.name,
             "uscc": organisation.uscc,
             "registration": {"division_code": organisation.division_code, "zones": list(organisation.zones)},
-            "registered_capital_cny": float(organisation.registered_capital_cny),
+            "registered_capital_cny": organisation.registered_capital_cny,
             "shareholders": self.ownership,
             "services": self.services,
             "service_area": self.service_area,

@@ -6,13 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.domain.applications import State
 from vatspilot.store.models.applications import Application
 from vatspilot.store.models.immutable import ImmutableModel
 
 
 class Outcome(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    """A decision ends the application in one of two final states; the outcome is that state."""
+
+    APPROVED = State.APPROVED.value, _("Approved")
+    REFUSED = State.REFUSED.value, _("Refused")
 
 
 class Decision(ImmutableModel):

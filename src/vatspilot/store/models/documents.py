@@ -6,23 +6,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.domain.applications.records import DocumentKind as DomainKind
 from vatspilot.store.models.applications import Application
 
 
 class DocumentKind(models.TextChoices):
-    """The documents an application may carry (contract vatspilot/decision/v2, required_documents)."""
+    """The documents an application may carry: the domain's kinds (domain.applications.records), labelled."""
 
-    BUSINESS_LICENCE = "business-licence", _("Business licence")
-    ARTICLES_OF_ASSOCIATION = "articles-of-association", _("Articles of association")
-    OWNERSHIP_STRUCTURE_STATEMENT = "ownership-structure-statement", _("Ownership structure statement")
-    TECHNICAL_SOLUTION = "technical-solution", _("Technical solution")
-    DATA_SECURITY_MEASURES = "data-security-measures", _("Data security measures")
-    NETWORK_TOPOLOGY_DOMESTIC = "network-topology-domestic", _("Network topology (domestic)")
-    NETWORK_TOPOLOGY_OVERSEAS = "network-topology-overseas", _("Network topology (overseas)")
-    CONTINGENCY_PLAN = "contingency-plan", _("Contingency plan")
-    BUSINESS_PLAN = "business-plan", _("Business plan")
-    SERVICE_QUALITY_MEASURES = "service-quality-measures", _("Service quality measures")
-    LAWFUL_OPERATION_UNDERTAKING = "lawful-operation-undertaking", _("Undertaking of lawful operation")
+    BUSINESS_LICENCE = DomainKind.BUSINESS_LICENCE.value, _("Business licence")
+    ARTICLES_OF_ASSOCIATION = DomainKind.ARTICLES_OF_ASSOCIATION.value, _("Articles of association")
+    OWNERSHIP_STRUCTURE_STATEMENT = DomainKind.OWNERSHIP_STRUCTURE_STATEMENT.value, _("Ownership structure statement")
+    TECHNICAL_SOLUTION = DomainKind.TECHNICAL_SOLUTION.value, _("Technical solution")
+    DATA_SECURITY_MEASURES = DomainKind.DATA_SECURITY_MEASURES.value, _("Data security measures")
+    NETWORK_TOPOLOGY_DOMESTIC = DomainKind.NETWORK_TOPOLOGY_DOMESTIC.value, _("Network topology (domestic)")
+    NETWORK_TOPOLOGY_OVERSEAS = DomainKind.NETWORK_TOPOLOGY_OVERSEAS.value, _("Network topology (overseas)")
+    CONTINGENCY_PLAN = DomainKind.CONTINGENCY_PLAN.value, _("Contingency plan")
+    BUSINESS_PLAN = DomainKind.BUSINESS_PLAN.value, _("Business plan")
+    SERVICE_QUALITY_MEASURES = DomainKind.SERVICE_QUALITY_MEASURES.value, _("Service quality measures")
+    LAWFUL_OPERATION_UNDERTAKING = DomainKind.LAWFUL_OPERATION_UNDERTAKING.value, _("Undertaking of lawful operation")
 
 
 class Document(models.Model):
@@ -84,6 +85,7 @@ class DocumentVersion(models.Model):
         ordering = ["document", "number"]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="store_documentversion_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="store_documentversion_number_from_1"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,7 @@
-"""Records that, once written, are never changed or removed: decisions and the audit chain."""
+"""Records that, once written, are never changed or removed: decisions, the audit chain and the timeline.
+
+The model refuses here; for audit entries and timeline events the database refuses too (triggers of
+migration 0007, see vatspilot.store.append_only), whatever path the SQL takes."""
 
 from __future__ import annotations
 

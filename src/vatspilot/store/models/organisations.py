@@ -32,6 +32,11 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(registered_capital_cny__gte=0), name="store_organisation_capital_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.uscc})"

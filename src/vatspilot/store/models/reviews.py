@@ -7,21 +7,28 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.domain.applications import Agency as DomainAgency
+from vatspilot.domain.applications import Opinion as DomainOpinion
+from vatspilot.domain.applications import SecurityAssessment as DomainAssessment
+from vatspilot.domain.applications.records import SupplementStage as DomainStage
 from vatspilot.store.models.applications import Application
+
+# The choices' values come from the domain's enums (a test holds the two equal); the labels are the
+# store's, in the user's language.
 
 
 class Agency(models.TextChoices):
     """The agencies of the ministerial review: MIIT, with the opinions of the CAC and the MPS."""
 
-    MIIT = "miit", _("Ministry of Industry and Information Technology (MIIT)")
-    CAC = "cac", _("Cyberspace Administration of China (CAC)")
-    MPS = "mps", _("Ministry of Public Security (MPS)")
+    MIIT = DomainAgency.MIIT.value, _("Ministry of Industry and Information Technology (MIIT)")
+    CAC = DomainAgency.CAC.value, _("Cyberspace Administration of China (CAC)")
+    MPS = DomainAgency.MPS.value, _("Ministry of Public Security (MPS)")
 
 
 class OpinionKind(models.TextChoices):
-    CONCUR = "concur", _("Concur")
-    CONCUR_WITH_CONDITIONS = "concur_with_conditions", _("Concur with conditions")
-    OBJECT = "object", _("Object")
+    CONCUR = DomainOpinion.CONCUR.value, _("Concur")
+    CONCUR_WITH_CONDITIONS = DomainOpinion.CONCUR_WITH_CONDITIONS.value, _("Concur with conditions")
+    OBJECT = DomainOpinion.OBJECT.value, _("Object")
 
 
 class VoidReason(models.TextChoices):
@@ -76,8 +83,8 @@ class Opinion(ReviewOnDossier):
 
 
 class AssessmentResult(models.TextChoices):
-    POSITIVE = "positive", _("Positive")
-    NEGATIVE = "negative", _("Negative")
+    POSITIVE = DomainAssessment.POSITIVE.value, _("Positive")
+    NEGATIVE = DomainAssessment.NEGATIVE.value, _("Negative")
 
 
 class SecurityAssessment(ReviewOnDossier):
@@ -100,14 +107,23 @@ class SecurityAssessment(ReviewOnDossier):
         verbose_name = _("security assessment")
         verbose_name_plural = _("security assessments")
         ordering = ["application", "assessed_at"]
+        constraints = [
+            # The guards judge one assessment: a new one is recorded only once the one in force was
+            # voided (review_basis.void_reviews_not_on), and voided ones are kept.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(voided_at__isnull=True),
+                name="store_assessment_one_in_force",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_result_display()} (application #{self.application_id})"
 
 
 class SupplementStage(models.TextChoices):
-    FORMAL = "formal", _("Formal review")
-    MINISTERIAL = "ministerial", _("Ministerial review")
+    FORMAL = DomainStage.FORMAL.value, _("Formal review")
+    MINISTERIAL = DomainStage.MINISTERIAL.value, _("Ministerial review")
 
 
 class SupplementRequest(models.Model):
@@ -136,6 +152,14 @@ class SupplementRequest(models.Model):
         verbose_name = _("supplement request")
         verbose_name_plural = _("supplement requests")
         ordering = ["application", "opened_at"]
+        constraints = [
+            # Answering a supplement closes the open request; a second one opens only after that.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(closed_at__isnull=True),
+                name="store_supplement_one_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} supplement (application #{self.application_id})"

@@ -6,18 +6,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.domain.applications import Role as DomainRole
 from vatspilot.store.models.jurisdictions import Jurisdiction
 
 
 class Role(models.TextChoices):
-    APPLICANT = "applicant", _("Applicant")
-    LOCAL_OFFICER = "local_officer", _("Local communications administration officer")
-    MIIT_REVIEWER = "miit_reviewer", _("MIIT reviewer")
-    CAC_REVIEWER = "cac_reviewer", _("CAC reviewer")
-    MPS_REVIEWER = "mps_reviewer", _("MPS reviewer")
-    SECURITY_EXPERT = "security_expert", _("Security assessment expert")
-    INSPECTOR = "inspector", _("Inspector")
-    ADMINISTRATOR = "administrator", _("Administrator")
+    """The domain's roles (vatspilot.domain.applications.Role), with their labels."""
+
+    APPLICANT = DomainRole.APPLICANT.value, _("Applicant")
+    LOCAL_OFFICER = DomainRole.LOCAL_OFFICER.value, _("Local communications administration officer")
+    MIIT_REVIEWER = DomainRole.MIIT_REVIEWER.value, _("MIIT reviewer")
+    CAC_REVIEWER = DomainRole.CAC_REVIEWER.value, _("CAC reviewer")
+    MPS_REVIEWER = DomainRole.MPS_REVIEWER.value, _("MPS reviewer")
+    SECURITY_EXPERT = DomainRole.SECURITY_EXPERT.value, _("Security assessment expert")
+    INSPECTOR = DomainRole.INSPECTOR.value, _("Inspector")
+    ADMINISTRATOR = DomainRole.ADMINISTRATOR.value, _("Administrator")
 
 
 class StaffRole(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -27,9 +28,12 @@ def vocab(code: Any, vocabulary_name: str) -> str:
 
 @register.filter
 def percent(value: Any) -> str:
+    """``33.33%`` for 33.33, ``100%`` for 100.0: the number as given (a Decimal exactly, a float by its
+    shortest text), without trailing zeros, never rounded through a float."""
     if value is None:
         return ""
-    return f"{float(value):g}%"
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{number.normalize():f}%"
 
 
 @register.simple_tag

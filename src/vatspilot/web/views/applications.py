@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vatspilot.queries.application_lists import applicant_applications
 from vatspilot.services.applications import ActionRefused, create_application
-from vatspilot.services.applications.clock import clock_for
 from vatspilot.services.calendar.legal_day import legal_today
-from vatspilot.store.access import visible_applications
 from vatspilot.web.forms import NewApplicationForm
 from vatspilot.web.roles import workload_of
 
@@ -20,14 +19,7 @@ from vatspilot.web.roles import workload_of
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     work = workload_of(request.user)
-    today = legal_today()
-    applications = (
-        visible_applications(request.user)
-        .filter(organisation__in=[o.pk for o in work.organisations])
-        .select_related("organisation", "jurisdiction")
-        .order_by("-created_at", "-id")
-    )
-    rows = [(application, clock_for(application, today)) for application in applications]
+    rows = [(row.application, row.clock) for row in applicant_applications(request.user, today=legal_today())]
     form = NewApplicationForm(organisations=work.organisations) if work.organisations else None
     return render(request, "web/applications/list.html", {"rows": rows, "form": form, "work": work})
 

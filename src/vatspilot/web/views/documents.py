@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES
-from vatspilot.services.applications.documents import UploadRejected, add_document_version
+from vatspilot.services.applications.documents import UploadRejected, add_document_version, check_may_upload
 from vatspilot.services.vocabulary import label
 from vatspilot.store.access import NotFound, access_application, access_document_version
-from vatspilot.web.application_page import is_member
 from vatspilot.web.forms import UploadForm
 
 
@@ -23,15 +20,11 @@ from vatspilot.web.forms import UploadForm
 @require_POST
 def upload(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application(request.user, application_id)
-    if not is_member(request.user, application):
-        raise PermissionDenied(_("Only the applicant's members upload its documents."))
     back = redirect("web:dossier", application_id=application.pk)
-    if application.status not in DOSSIER_EDITABLE_STATES:
-        messages.error(
-            request,
-            _("The dossier cannot be changed while the application is %(state)s.")
-            % {"state": label("state", application.status)},
-        )
+    try:
+        check_may_upload(request.user, application)  # before the form: a locked dossier takes no file
+    except UploadRejected as rejection:
+        messages.error(request, rejection.message)
         return back
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -23,12 +23,14 @@ from vatspilot.web.application_page import (
 )
 from vatspilot.web.forms import DossierForm, ServiceFormSet, UploadForm, action_form, service_initial
 
-# Where an error the services report by JSON pointer (contract vatspilot/profile/v1) is shown.
-_FIELD_OF_POINTER = {
-    "/shareholders": "ownership",
-    "/service_area": "service_area_kind",
-    "/dishonest_list": "dishonest_list",
+# Where an error the services locate by JSON pointer (contract vatspilot/profile/v1) is shown: the
+# pointer's first segment names the profile member; "services" errors go to the services table.
+_FIELD_OF_MEMBER = {
+    "shareholders": "ownership",
+    "service_area": "service_area_kind",
+    "dishonest_list": "dishonest_list",
 }
+_SERVICES_MEMBER = "services"
 
 
 @login_required
@@ -56,7 +58,7 @@ def dossier(request: HttpRequest, application_id: int) -> HttpResponse:
                     on=legal_today(),
                 )
             except ActionRefused as refusal:
-                services_error = _show_refusal(form, refusal.message)
+                services_error = _show_refusal(form, refusal)
             else:
                 messages.success(request, _("Dossier saved; the eligibility determination was recomputed."))
                 return redirect("web:dossier", application_id=application.pk)
@@ -67,16 +69,14 @@ def dossier(request: HttpRequest, application_id: int) -> HttpResponse:
     return render(request, "web/applications/dossier.html", context, status=status)
 
 
-def _show_refusal(form: DossierForm, message: str) -> str | None:
-    """Attach the services' message to the field its pointer names; a services error is returned for
-    the services table."""
-    if message.startswith("/services"):
-        return message
-    for prefix, field in _FIELD_OF_POINTER.items():
-        if message.startswith(prefix):
-            form.add_error(field, message)
-            return None
-    form.add_error(None, message)
+def _show_refusal(form: DossierForm, refusal: ActionRefused) -> str | None:
+    """Attach the services' message to the form field its pointer (``params["pointer"]``) names; an
+    error in the services is returned for the services table, one without a pointer goes on the form."""
+    pointer = str(refusal.params.get("pointer") or "")
+    member = pointer.split("/")[1] if pointer.startswith("/") else ""
+    if member == _SERVICES_MEMBER:
+        return refusal.message
+    form.add_error(_FIELD_OF_MEMBER.get(member), refusal.message)
     return None
 
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from vatspilot.queries.inbox import inbox_of
 from vatspilot.services.notifications import mark_read
 from vatspilot.store.access import NotFound
 from vatspilot.store.models import Notification
@@ -15,8 +16,7 @@ from vatspilot.store.models import Notification
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.filter(recipient=request.user).select_related("application")[:200]
-    return render(request, "web/inbox.html", {"notifications": notifications})
+    return render(request, "web/inbox.html", {"notifications": inbox_of(request.user)})
 
 
 @login_required

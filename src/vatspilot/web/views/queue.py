@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from vatspilot.queries.application_lists import reviewer_queue
 from vatspilot.services.calendar.legal_day import legal_today
-from vatspilot.web.worklist import awaiting
 
 
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    rows = awaiting(request.user, legal_today())
+    rows = reviewer_queue(request.user, today=legal_today())
     return render(request, "web/queue.html", {"rows": rows})

@@ -14,15 +14,15 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from vatspilot.queries.staff_accounts import staff_accounts
 from vatspilot.services.accounts import staff
 from vatspilot.store.access import NotFound, is_administrator
-from vatspilot.store.models import Role, StaffRole
+from vatspilot.store.models import Role
 from vatspilot.web.staff_forms import GrantRoleForm, NewStaffAccountForm, RevokeRoleForm
 
 ACCOUNT_ACTIONS = ("grant", "revoke", "deactivate", "reactivate", "reset-password")
@@ -114,14 +114,13 @@ def _role_label(role: str) -> str:
 def _page(
     request: HttpRequest, *, new_form: NewStaffAccountForm | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    roles = StaffRole.objects.prefetch_related("jurisdictions").order_by("role")
-    accounts = (
-        get_user_model()._default_manager.order_by("username").prefetch_related(Prefetch("staff_roles", queryset=roles))
-    )
+    grant_form = GrantRoleForm()
     context = {
-        "accounts": accounts,
+        "accounts": staff_accounts(),
         "new_form": new_form or NewStaffAccountForm(),
-        "grant_form": GrantRoleForm(),
+        "grant_form": grant_form,
+        # The jurisdictions' widget is the same on every row: rendered (read) once, not once per account.
+        "grant_jurisdictions": str(grant_form["jurisdictions"]),
         "revoke_form": RevokeRoleForm(),
         "error": error,
     }

@@ -1,0 +1,1 @@
+"""Licences: what a pilot licence states, its number and its lifecycle."""

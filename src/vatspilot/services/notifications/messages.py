@@ -1,0 +1,143 @@
+"""What each kind of notification says: its subject and body, rendered in the reader's language.
+
+Every message may use the placeholders "application" (its number), "organisation" and "jurisdiction"
+(``application_context``); the others are named per kind and given by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TypedDict
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from vatspilot.services.notifications.kinds import NotificationKind
+from vatspilot.store.models import Application, Jurisdiction
+
+# Subject and body of each kind, with %(name)s placeholders. Every message may use "application" (its
+# number), "organisation" and "jurisdiction"; the others are named per kind.
+MESSAGES: Mapping[str, tuple[Promise, Promise]] = {
+    NotificationKind.SUBMITTED: (
+        _("Application #%(application)s awaits formal review"),
+        _(
+            "A new application awaits formal review: application #%(application)s of %(organisation)s, "
+            "registered in %(jurisdiction)s."
+        ),
+    ),
+    NotificationKind.SUPPLEMENT_REQUESTED: (
+        _("Supplement requested for application #%(application)s"),
+        _(
+            "The reviewing authority asks %(organisation)s to supplement application #%(application)s "
+            "with the following items:\n%(items)s\n\nThe review period is suspended until you answer."
+        ),
+    ),
+    NotificationKind.SUPPLEMENT_ANSWERED: (
+        _("Supplement received for application #%(application)s"),
+        _(
+            "%(organisation)s answered the supplement request on application #%(application)s. The "
+            "review period runs again."
+        ),
+    ),
+    NotificationKind.OPINION_REQUESTED: (
+        _("Opinion requested on application #%(application)s"),
+        _(
+            "Application #%(application)s of %(organisation)s (%(jurisdiction)s) has entered ministerial "
+            "review. Please record your agency's opinion or the security assessment."
+        ),
+    ),
+    NotificationKind.ONSITE_ORDERED: (
+        _("On-site verification ordered for application #%(application)s"),
+        _(
+            "MIIT ordered an on-site verification of %(organisation)s (%(jurisdiction)s) for application "
+            "#%(application)s."
+        ),
+    ),
+    NotificationKind.APPROVED: (
+        _("Application #%(application)s approved"),
+        _("Application #%(application)s of %(organisation)s is approved.\n\nLegal basis: %(legal_basis)s"),
+    ),
+    NotificationKind.REFUSED: (
+        _("Application #%(application)s refused"),
+        _(
+            "Application #%(application)s of %(organisation)s is refused.\n\nReasons: %(reasons)s\n\n"
+            "Legal basis: %(legal_basis)s\n\nYou may apply for administrative reconsideration or bring "
+            "an administrative lawsuit in accordance with the law."
+        ),
+    ),
+    NotificationKind.WITHDRAWN: (
+        _("Application #%(application)s withdrawn"),
+        _("%(organisation)s withdrew application #%(application)s (%(jurisdiction)s)."),
+    ),
+    NotificationKind.CLOCK_DUE_SOON: (
+        _("Review of application #%(application)s is due soon"),
+        _(
+            "The statutory review period of application #%(application)s of %(organisation)s "
+            "(%(jurisdiction)s) ends on %(due_date)s. Days left: %(days_left)s."
+        ),
+    ),
+    NotificationKind.CLOCK_OVERDUE: (
+        _("Review of application #%(application)s is overdue"),
+        _(
+            "The statutory review period of application #%(application)s of %(organisation)s "
+            "(%(jurisdiction)s) ended on %(due_date)s. The decision is overdue."
+        ),
+    ),
+}
+
+
+def message_of(kind: str) -> tuple[Promise, Promise]:
+    """(subject, body) of ``kind``, untranslated; ValueError for a kind that has no message."""
+    try:
+        return MESSAGES[kind]
+    except KeyError:
+        raise ValueError(f"unknown notification kind {kind!r}") from None
+
+
+class ApplicationPlaceholders(TypedDict):
+    """The placeholders every message may use."""
+
+    application: int  # its number
+    organisation: str  # the organisation's name
+    jurisdiction: Jurisdiction  # rendered in the reader's language
+
+
+def application_context(application: Application) -> ApplicationPlaceholders:
+    """The placeholders every message may use. The jurisdiction is rendered in the reader's language."""
+    return {
+        "application": application.pk,
+        "organisation": application.organisation.name,
+        "jurisdiction": application.jurisdiction,
+    }
+
+
+def language_for(user: User) -> str:
+    """The language a user reads: their preferred language if the account ever records one, else the
+    platform's."""
+    return str(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE)
+
+
+def render_for(user: User, kind: str, context: Mapping[str, object]) -> tuple[str, str]:
+    """(subject, body) of ``kind`` in ``user``'s language. Lists become one "- item" line each, dates
+    are written YYYY-MM-DD; other values (a jurisdiction, a lazy string) are rendered in that language."""
+    return render_in(language_for(user), kind, context)
+
+
+def render_in(language: str, kind: str, context: Mapping[str, object]) -> tuple[str, str]:
+    """(subject, body) of ``kind`` in ``language`` (see render_for)."""
+    subject, body = message_of(kind)
+    with translation.override(language):
+        values = {name: _as_text(value) for name, value in context.items()}
+        return str(subject) % values, str(body) % values
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "\n".join("- " + _as_text(item) for item in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
