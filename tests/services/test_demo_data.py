@@ -12,7 +12,7 @@ from vatspilot.demo.data import accounts, create_demo, demo_exists
 from vatspilot.domain.applications import State
 from vatspilot.services.applications.clock import clock_for
 from vatspilot.store.audit import verify_chain
-from vatspilot.store.models import Application, Decision, Organisation
+from vatspilot.store.models import Application, Decision, Licence, Organisation
 
 TODAY = date(2026, 11, 27)
 
@@ -56,3 +56,35 @@ def test_the_demo_shows_clocks_on_track_due_soon_and_overdue(demo: None) -> None
 def test_the_demo_audit_chain_verifies(demo: None) -> None:
     result = verify_chain()
     assert result.ok and result.count > 150
+
+
+def test_each_approved_demo_application_has_its_licence(demo: None) -> None:
+    # Issued by the approval itself (services.licences.issuance), in both languages.
+    licences = Licence.objects.values_list("number", "holder_name_zh", "holder_name_en", "uscc", "status", "services")
+    assert list(licences) == [
+        (
+            "B1-20260001",
+            "宁巴斯云服务（北京）有限公司",
+            "Nimbus Cloud Services (Beijing) Co., Ltd.",
+            "91110105MA01A2B3C4",
+            "valid",
+            [
+                {
+                    "code": "B11",
+                    "name_en": "Internet data center (IDC), incl. internet resource collaboration",
+                    "name_zh": "互联网数据中心业务",
+                    "areas_en": ["Beijing"],
+                    "areas_zh": ["北京市"],
+                },
+                {
+                    "code": "B12",
+                    "name_en": "Content delivery network (CDN)",
+                    "name_zh": "内容分发网络业务",
+                    "areas_en": ["Beijing"],
+                    "areas_zh": ["北京市"],
+                },
+            ],
+        )
+    ]
+    assert Licence.objects.get().application.status == "approved"
+    assert Application.objects.filter(status="approved").count() == 1

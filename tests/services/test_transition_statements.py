@@ -70,7 +70,9 @@ EXPECTED: dict[str, int] = {
     "record_opinion (CAC)": 12,
     "record_opinion (MPS)": 12,
     "record_security_assessment": 12,
-    "approve": 15,
+    # 15 before the licence was issued on approval (issue 9, helper L1, 2026-12-06): +8 for the year's
+    # serial (insert-or-ignore, lock, update), the licence, its timeline event and its audit entry (3).
+    "approve": 23,
     "refuse": 14,
     "withdraw": 14,
 }
@@ -99,6 +101,8 @@ def test_each_action_sends_a_fixed_number_of_statements(world):
     counted["refuse"] = statements_of(world, refused, Role.LOCAL_OFFICER, Action.REFUSE, legal_basis=BASIS, reasons="r")
     counted["withdraw"] = statements_of(world, world.ready_draft(), Role.APPLICANT, Action.WITHDRAW)
 
-    # PostgreSQL appends the audit entry in one statement where SQLite takes three (store.audit).
+    # PostgreSQL appends an audit entry in one statement where SQLite takes three (store.audit); approve
+    # appends two (the decision's and the licence's).
     fewer = 2 if connection.vendor == "postgresql" else 0
-    assert counted == {label: count - fewer for label, count in EXPECTED.items()}
+    entries = {"approve": 2}
+    assert counted == {label: count - fewer * entries.get(label, 1) for label, count in EXPECTED.items()}

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "jobs": "vatspilot.cli.jobs:jobs",
     "calendar": "vatspilot.cli.working_calendar:calendar",
     "keys": "vatspilot.cli.keys:keys",
+    "licence": "vatspilot.cli.licence:licence",
 }
 
 

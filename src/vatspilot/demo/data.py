@@ -37,6 +37,7 @@ class DemoAccount:
 class DemoOrganisation:
     key: str
     name: str
+    name_zh: str  # the registered Chinese name, which a licence states first
     uscc: str
     division_code: str
     zones: tuple[str, ...]
@@ -49,6 +50,7 @@ ORGANISATIONS = [
     DemoOrganisation(
         "beijing",
         "Nimbus Cloud Services (Beijing) Co., Ltd.",
+        "宁巴斯云服务（北京）有限公司",
         "91110105MA01A2B3C4",
         "110105",
         (),
@@ -59,6 +61,7 @@ ORGANISATIONS = [
     DemoOrganisation(
         "shanghai",
         "Harbour Data Technology (Shanghai) Co., Ltd.",
+        "海港数据科技（上海）有限公司",
         "91310115MA1FL1234M",
         "310115",
         ("shanghai-lingang",),
@@ -80,6 +83,7 @@ ORGANISATIONS = [
     DemoOrganisation(
         "hainan",
         "Offshore Data Services (Hainan) Co., Ltd.",
+        "离岸数据服务（海南）有限公司",
         "91460100MA5T0A1B21",
         "460100",
         ("ftz",),
@@ -90,6 +94,7 @@ ORGANISATIONS = [
     DemoOrganisation(
         "shenzhen",
         "Qianhai Connect Technology (Shenzhen) Co., Ltd.",
+        "前海互联科技（深圳）有限公司",
         "91440300MA5G1A2B3R",
         "440305",
         (),
@@ -173,6 +178,7 @@ def create_demo(today: date, progress: Callable[[str], None] = lambda _: None) -
         for spec in ORGANISATIONS:
             organisation = Organisation.objects.create(
                 name=spec.name,
+                name_zh=spec.name_zh,
                 uscc=spec.uscc,
                 division_code=spec.division_code,
                 zones=list(spec.zones),

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from vatspilot.domain.applications import Action, DeadlineStatus, State
+from vatspilot.domain.licences.lifecycle import LicenceAction, LicenceState
 from vatspilot.store.models import AssessmentResult, DocumentKind, OpinionKind, Role
 
 STATES: Mapping[str, StrOrPromise] = {
@@ -147,6 +148,50 @@ SERVICE_AREA_KINDS: Mapping[str, StrOrPromise] = {
     "cross-regional": _("Cross-regional (two or more provinces, or nationwide)"),
 }
 
+# The licence's words. The register's (context "register") were written for its public pages first and
+# are shared with the licence page.
+LICENCE_STATES: Mapping[str, StrOrPromise] = {
+    LicenceState.VALID: pgettext_lazy("register", "Valid"),
+    LicenceState.SUSPENDED: pgettext_lazy("register", "Suspended"),
+    LicenceState.REVOKED: pgettext_lazy("register", "Revoked"),
+    LicenceState.CANCELLED: pgettext_lazy("register", "Cancelled"),
+    LicenceState.EXPIRED: pgettext_lazy("register", "Expired"),
+}
+
+# What a licence's button says.
+LICENCE_ACTIONS: Mapping[str, StrOrPromise] = {
+    LicenceAction.SUSPEND: _("Suspend the licence"),
+    LicenceAction.REINSTATE: _("Reinstate the licence"),
+    LicenceAction.REDUCE_SCOPE: _("Reduce the licence's scope"),
+    LicenceAction.APPROVE_CHANGE: _("Approve the change filing"),
+    LicenceAction.RENEW: _("Renew the licence"),
+    LicenceAction.REVOKE: _("Revoke the licence"),
+    LicenceAction.CANCEL: _("Cancel the licence"),
+    LicenceAction.EXPIRE: _("Record the licence's expiry"),
+}
+
+# What a licence's history says happened ("issue" is issuance's event, not a row of the table).
+LICENCE_EVENTS: Mapping[str, StrOrPromise] = {
+    "issue": pgettext_lazy("register", "Issued"),
+    LicenceAction.SUSPEND: pgettext_lazy("register", "Suspended"),
+    LicenceAction.REINSTATE: pgettext_lazy("register", "Reinstated"),
+    LicenceAction.REDUCE_SCOPE: pgettext_lazy("register", "Scope reduced"),
+    LicenceAction.APPROVE_CHANGE: pgettext_lazy("register", "Change approved"),
+    LicenceAction.RENEW: pgettext_lazy("register", "Renewed"),
+    LicenceAction.REVOKE: pgettext_lazy("register", "Revoked"),
+    LicenceAction.CANCEL: pgettext_lazy("register", "Cancelled"),
+    LicenceAction.EXPIRE: pgettext_lazy("register", "Expired"),
+}
+
+# The verification page's answer, by effective status.
+LICENCE_VERDICTS: Mapping[str, StrOrPromise] = {
+    LicenceState.VALID: pgettext_lazy("register", "This licence is valid."),
+    LicenceState.SUSPENDED: pgettext_lazy("register", "This licence is suspended."),
+    LicenceState.REVOKED: pgettext_lazy("register", "This licence has been revoked."),
+    LicenceState.CANCELLED: pgettext_lazy("register", "This licence has been cancelled."),
+    LicenceState.EXPIRED: pgettext_lazy("register", "This licence has expired."),
+}
+
 OPINIONS: Mapping[str, StrOrPromise] = dict(OpinionKind.choices)
 ASSESSMENT_RESULTS: Mapping[str, StrOrPromise] = dict(AssessmentResult.choices)
 ROLES: Mapping[str, StrOrPromise] = dict(Role.choices)
@@ -171,6 +216,9 @@ VOCABULARIES: Mapping[str, Mapping[str, StrOrPromise]] = {
     "result": ASSESSMENT_RESULTS,
     "role": ROLES,
     "document": DOCUMENT_KINDS,
+    "licence_state": LICENCE_STATES,
+    "licence_action": LICENCE_ACTIONS,
+    "licence_event": LICENCE_EVENTS,
 }
 
 

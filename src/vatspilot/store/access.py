@@ -17,8 +17,9 @@ submission stays on the officials' record.
 The jurisdiction rule is written once, in Reach (where each official role reaches); visible_applications
 turns it into a query and the guards (services.applications.guard_facts.ActorStanding) read the roles an
 actor holds towards one application from it, so what an official sees and what they may do agree.
-Documents are seen by whoever sees their application. Organisations are seen by their members, by
-administrators (who manage accounts), and by whoever sees one of the organisation's applications.
+Documents, and the licence an approval issued, are seen by whoever sees their application.
+Organisations are seen by their members, by administrators (who manage accounts), and by whoever sees
+one of the organisation's applications.
 
 A missing object and one the actor may not see raise the same NotFound, with the same message, so
 that a refusal tells nothing about what exists.
@@ -41,6 +42,7 @@ from vatspilot.store.models import (
     ApplicationEvent,
     Document,
     DocumentVersion,
+    Licence,
     Membership,
     Organisation,
     Role,
@@ -188,6 +190,17 @@ def access_document_version(actor: Actor, version_id: Any) -> DocumentVersion:
     """One uploaded file (for a download), if ``actor`` may see its application; else NotFound."""
     versions = DocumentVersion.objects.filter(document__application__in=visible_applications(actor).values("pk"))
     return _get(versions.select_related("document"), version_id, "document version")
+
+
+def access_licence(actor: Actor, number: str) -> Licence:
+    """The licence numbered ``number``, if ``actor`` may see its application (its holder's members and
+    the officials who see the application); else NotFound, exactly as if it did not exist."""
+    licences = Licence.objects.filter(application__in=visible_applications(actor).values("pk"))
+    try:
+        licence: Licence = licences.get(number=number)
+    except Licence.DoesNotExist:
+        raise NotFound("licence not found") from None
+    return licence
 
 
 def access_organisation(actor: Actor, organisation_id: Any) -> Organisation:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from vatspilot.web.views import actions, application, applications, documents, dossier, home, inbox, queue, staff
+from vatspilot.web.views import (
+    actions,
+    application,
+    applications,
+    documents,
+    dossier,
+    home,
+    inbox,
+    licences,
+    queue,
+    register,
+    staff,
+)
 
 app_name = "web"
 
@@ -30,6 +42,9 @@ urlpatterns = [
         name="action",
     ),
     path("documents/<int:version_id>/download/", documents.download, name="download"),
+    path("licences/<str:number>/", licences.licence_page, name="licence"),
+    path("licences/<str:number>/certificate.pdf", licences.certificate, name="licence_certificate"),
+    path("licences/<str:number>/actions/<slug:action>/", licences.licence_action, name="licence_action"),
     path("queue/", queue.queue, name="queue"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
@@ -38,4 +53,9 @@ urlpatterns = [
     path("staff/", staff.staff_page, name="staff"),
     path("staff/new/", staff.staff_create, name="staff_create"),
     path("staff/<int:user_id>/<slug:action>/", staff.staff_account_action, name="staff_account"),
+    # The public register and the certificate QR code's target: open to anyone, no sign-in.
+    path("register/", register.register_search, name="register"),
+    path("register/export.csv", register.register_export_csv, name="register_export_csv"),
+    path("register/<str:number>/", register.register_licence, name="register_licence"),
+    path("verify/<str:number>/", register.verify, name="verify"),
 ]

@@ -24,6 +24,7 @@ from vatspilot.services import lifecycle
 from vatspilot.services.applications.dossier import recompute_determination
 from vatspilot.services.applications.lifecycle import APPLICATIONS, input_error_text
 from vatspilot.services.applications.review_basis import conditions_in_force
+from vatspilot.services.licences.issuance import issue_licence
 from vatspilot.services.lifecycle import ActionRefused
 from vatspilot.store.models import (
     Application,
@@ -68,6 +69,7 @@ def approve_application(
             also_save=("determination", "rulebook_version"),  # as judged on the decision day
             notify_context={"legal_basis": legal_basis.strip()},
         )
+        issue_licence(actor=actor, decision=decision, on=on)
     return decision
 
 

@@ -7,6 +7,13 @@ from vatspilot.store.models.documents import Document, DocumentKind, DocumentVer
 from vatspilot.store.models.events import ApplicationEvent
 from vatspilot.store.models.immutable import ImmutableRecord
 from vatspilot.store.models.jurisdictions import Jurisdiction
+from vatspilot.store.models.licences import (
+    DirectLicenceStatusWrite,
+    Licence,
+    LicenceEvent,
+    LicenceSerial,
+    StaleLicence,
+)
 from vatspilot.store.models.notifications import Notification
 from vatspilot.store.models.organisations import Membership, Organisation
 from vatspilot.store.models.reviews import (
@@ -31,12 +38,16 @@ __all__ = [
     "AuditEntry",
     "ChainHead",
     "Decision",
+    "DirectLicenceStatusWrite",
     "DirectStatusWrite",
     "Document",
     "DocumentKind",
     "DocumentVersion",
     "ImmutableRecord",
     "Jurisdiction",
+    "Licence",
+    "LicenceEvent",
+    "LicenceSerial",
     "Membership",
     "Notification",
     "Opinion",
@@ -47,6 +58,7 @@ __all__ = [
     "SecurityAssessment",
     "StaffRole",
     "StaleApplication",
+    "StaleLicence",
     "SupplementRequest",
     "SupplementStage",
     "VoidReason",

@@ -20,6 +20,9 @@ class Organisation(models.Model):
     """An enterprise that applies for a licence, as registered with the market regulator."""
 
     name = models.CharField(_("name"), max_length=300)
+    # The registered Chinese name, as on the business licence; `name` is the name the platform shows
+    # (often English for a foreign-invested enterprise). A licence states both.
+    name_zh = models.CharField(_("registered Chinese name"), max_length=300, blank=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     division_code = models.CharField(
         _("division code of the place of registration"), max_length=6, validators=[validate_division_code]

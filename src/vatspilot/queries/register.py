@@ -1,0 +1,260 @@
+"""The public register of licences: search, one licence with its history, and the bulk export.
+
+Anyone may read it without signing in, so these read models hold only what a licence states publicly
+(holder, USCC, services and areas, conditions, validity, status) and each step's date, action, states and
+public particulars. Nothing personal is ever read into them: no account, e-mail, actor, role or official's
+note, no document and no dossier. Each read is one query however many licences there are (an entry, two:
+the licence and its timeline).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from vatspilot.domain.licences.lifecycle import LicenceState
+from vatspilot.domain.licences.status import effective_state
+from vatspilot.rulebook.loader import default_rulebook
+from vatspilot.store.models import Jurisdiction, Licence, LicenceEvent
+from vatspilot.store.validators import province_code
+
+# The bulk export's columns, stable for whoever loads the file.
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "number",
+    "holder_zh",
+    "holder_en",
+    "uscc",
+    "region",
+    "services",
+    "areas_zh",
+    "areas_en",
+    "status",
+    "valid_from",
+    "valid_to",
+)
+
+
+@dataclass(frozen=True)
+class RegisterService:
+    """A licensed service as the certificate states it: code, names and areas in both languages."""
+
+    code: str
+    name_en: str
+    name_zh: str
+    areas_en: tuple[str, ...]
+    areas_zh: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegisterLicence:
+    """A licence as the public sees it. ``status`` is the effective status on the day asked about;
+    ``region`` the province-level division code of the holder's place of registration."""
+
+    number: str
+    holder_name_zh: str
+    holder_name_en: str
+    uscc: str
+    region: str
+    services: tuple[RegisterService, ...]
+    conditions: tuple[str, ...]
+    valid_from: date
+    valid_until: date
+    status: LicenceState
+
+
+@dataclass(frozen=True)
+class RegisterEvent:
+    """One step of the licence's life: when, what, between which states, and its public particulars as
+    (name, text) pairs. Who took it and why (actor, role, note) are deliberately not here."""
+
+    on: date
+    action: str
+    from_state: str
+    to_state: str
+    details: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    licence: RegisterLicence
+    history: tuple[RegisterEvent, ...]
+
+
+@dataclass(frozen=True)
+class RegisterExportRow:
+    """One licence as one row of the export: in the order of EXPORT_COLUMNS, lists joined."""
+
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Named:
+    """A code with its names, for the search form's choices (a region, a service)."""
+
+    code: str
+    name_en: str
+    name_zh: str
+
+
+def register_regions() -> list[Named]:
+    """The province-level jurisdictions a holder may be registered in, by code."""
+    return [Named(j.code, j.name_en, j.name_zh) for j in Jurisdiction.objects.order_by("code")]
+
+
+def register_services(today: date) -> list[Named]:
+    """The catalogue's service codes in force on ``today``, by code."""
+    services = default_rulebook().in_force(today).services
+    return [Named(code, services[code].name.en, services[code].name.zh) for code in sorted(services)]
+
+
+def _licences() -> QuerySet[Licence]:
+    # Only the organisation's division code is read from the holder: its region. Newest first, as stated
+    # here rather than left to the model's default, because the register's order is part of what it shows.
+    return (
+        Licence.objects.select_related("organisation")
+        .order_by("-issued_on", "-id")
+        .only(
+            "number",
+            "holder_name_zh",
+            "holder_name_en",
+            "uscc",
+            "services",
+            "conditions",
+            "issued_on",
+            "valid_until",
+            "status",
+            "organisation__division_code",
+        )
+    )
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+def _service(item: object) -> RegisterService | None:
+    if not isinstance(item, Mapping):
+        return None
+    return RegisterService(
+        code=str(item.get("code", "")),
+        name_en=str(item.get("name_en", "")),
+        name_zh=str(item.get("name_zh", "")),
+        areas_en=_texts(item.get("areas_en")),
+        areas_zh=_texts(item.get("areas_zh")),
+    )
+
+
+def _public(licence: Licence, today: date) -> RegisterLicence:
+    services = tuple(s for s in (_service(item) for item in licence.services or []) if s is not None)
+    return RegisterLicence(
+        number=licence.number,
+        holder_name_zh=licence.holder_name_zh,
+        holder_name_en=licence.holder_name_en,
+        uscc=licence.uscc,
+        region=province_code(licence.organisation.division_code),
+        services=services,
+        conditions=_texts(licence.conditions),
+        valid_from=licence.issued_on,
+        valid_until=licence.valid_until,
+        status=effective_state(LicenceState(licence.status), licence.valid_until, today),
+    )
+
+
+def search_register(
+    *,
+    text: str = "",
+    number: str = "",
+    uscc: str = "",
+    region: str = "",
+    service: str = "",
+    status: LicenceState | None = None,
+    today: date,
+) -> list[RegisterLicence]:
+    """The licences matching every filter given (an empty filter matches all), newest first.
+
+    ``text`` is part of the holder's Chinese or English name and ``number`` part of the licence number,
+    both case-insensitively; ``uscc`` is the whole code; ``region`` a province-level division code;
+    ``service`` a catalogue code among the licensed services; ``status`` the effective status on ``today``.
+    Region, service and status are judged on the rows read (the region and status by their one definition,
+    the service inside the JSON list, which SQLite cannot search): the pilot's register is small.
+    """
+    licences = _licences()
+    if text.strip():
+        words = text.strip()
+        licences = licences.filter(Q(holder_name_zh__icontains=words) | Q(holder_name_en__icontains=words))
+    if number.strip():
+        licences = licences.filter(number__icontains=number.strip())
+    if uscc.strip():
+        licences = licences.filter(uscc=uscc.strip().upper())
+    rows = [_public(licence, today) for licence in licences]
+    return [
+        row
+        for row in rows
+        if (not region or row.region == region)
+        and (not service or any(s.code == service for s in row.services))
+        and (status is None or row.status is status)
+    ]
+
+
+def _detail_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _event(event: LicenceEvent) -> RegisterEvent:
+    details = event.details if isinstance(event.details, Mapping) else {}
+    return RegisterEvent(
+        on=event.on,
+        action=event.action,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        details=tuple((str(key), _detail_text(value)) for key, value in sorted(details.items())),
+    )
+
+
+def register_entry(number: str, *, today: date) -> RegisterEntry | None:
+    """The licence numbered ``number`` with its history by the steps' dates, oldest first (a step recorded
+    late is shown on the day it took effect); None when there is none."""
+    licence = _licences().filter(number=number).first()
+    if licence is None:
+        return None
+    events: Iterable[LicenceEvent] = (
+        LicenceEvent.objects.filter(licence=licence)
+        .only("on", "action", "from_state", "to_state", "details", "at")
+        .order_by("on", "at", "id")
+    )
+    return RegisterEntry(licence=_public(licence, today), history=tuple(_event(event) for event in events))
+
+
+def _areas(services: tuple[RegisterService, ...], chinese: bool) -> str:
+    # Each language's list separator: the enumeration comma in Chinese.
+    return "; ".join(f"{s.code}: {'、'.join(s.areas_zh) if chinese else ', '.join(s.areas_en)}" for s in services)
+
+
+def register_rows_for_export(today: date) -> list[RegisterExportRow]:
+    """Every licence, newest first, as the export's rows (EXPORT_COLUMNS)."""
+    rows = []
+    for licence in (_public(licence, today) for licence in _licences()):
+        rows.append(
+            RegisterExportRow(
+                cells=(
+                    licence.number,
+                    licence.holder_name_zh,
+                    licence.holder_name_en,
+                    licence.uscc,
+                    licence.region,
+                    "; ".join(s.code for s in licence.services),
+                    _areas(licence.services, chinese=True),
+                    _areas(licence.services, chinese=False),
+                    licence.status.value,
+                    licence.valid_from.isoformat(),
+                    licence.valid_until.isoformat(),
+                )
+            )
+        )
+    return rows

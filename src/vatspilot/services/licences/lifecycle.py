@@ -1,0 +1,167 @@
+"""The licence under the lifecycle service (vatspilot.services.lifecycle): how a licence is locked, who
+the actor is towards it, what its guards judge, how a refusal reads, its timeline event and its audit
+prefix. The writers (services.licences.actions) apply its rows through the service.
+
+"Today" is an argument: `licences_on(on)` is the spec whose guards judge the facts as of `on` (the
+writers pass the day of their decision; the pages `legal_today()`). A scope reduction also hands over
+the number of services it leaves, which only its input knows.
+
+No notifications yet: `notification_of` is empty and `notify` does nothing (the holder reads the change
+on the licence page and the register); the kinds and their routing come with the licence's messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
+
+from vatspilot.domain.licences.lifecycle import (
+    LICENCE_WORKFLOW,
+    LicenceAction,
+    LicenceFacts,
+    LicenceRole,
+    LicenceState,
+)
+from vatspilot.domain.lifecycle import TransitionRefused
+from vatspilot.services import lifecycle
+from vatspilot.services.calendar.legal_day import legal_today
+from vatspilot.services.lifecycle import LifecycleSpec, Step
+from vatspilot.services.vocabulary import LICENCE_STATES
+from vatspilot.store.models import Licence, LicenceEvent, Membership, Role, StaffRole
+
+LicenceSpec = LifecycleSpec[Licence, LicenceState, LicenceAction, LicenceRole, LicenceFacts]
+
+__all__ = ["LICENCES", "LicenceSpec", "available_actions", "licences_on"]
+
+
+def _lock(licence: Licence) -> Licence:
+    """The licence's row read again and locked until the transaction ends."""
+    return Licence.objects.select_for_update().get(pk=licence.pk)
+
+
+def _holder_organisations(actor: User) -> frozenset[int]:
+    return frozenset(Membership.objects.filter(user=actor).values_list("organisation_id", flat=True))
+
+
+def _is_miit_reviewer(actor: User) -> bool:
+    return StaffRole.objects.filter(user=actor, role=Role.MIIT_REVIEWER).exists()
+
+
+def _roles(actor: User, organisation_id: int, holds: frozenset[int], miit: bool) -> list[LicenceRole]:
+    # SYSTEM is the daily job's role alone: no person ever acts in it.
+    roles: list[LicenceRole] = []
+    if organisation_id in holds:
+        roles.append(LicenceRole.HOLDER)
+    if miit:
+        roles.append(LicenceRole.MIIT_REVIEWER)
+    return roles
+
+
+def roles_of(actor: User, licence: Licence) -> list[LicenceRole]:
+    """The actor's roles towards the licence: HOLDER for a member of its organisation, MIIT_REVIEWER for
+    a holder of that staff role; none for an inactive or anonymous user."""
+    if not (actor.is_authenticated and actor.is_active):
+        return []
+    return _roles(actor, licence.organisation_id, _holder_organisations(actor), _is_miit_reviewer(actor))
+
+
+def facts_on(licence: Licence, on: date, *, services_remaining: int | None = None) -> LicenceFacts:
+    """What the guards judge as of ``on``. Without a reduction's input, a reduction is judged as one that
+    narrows areas only (it keeps every service): it is offered whenever the licence has a service."""
+    remaining = len(licence.services or []) if services_remaining is None else services_remaining
+    return LicenceFacts(today=on, valid_until=licence.valid_until, services_remaining_after_reduction=remaining)
+
+
+def _describe_refusal(refused: TransitionRefused, _licence: Licence) -> str:
+    code = refused.code
+    if code == "action-not-allowed-in-state":
+        state = str(refused.params["state"])
+        return _("This action is not possible while the licence is in this state: %(state)s.") % {
+            "state": LICENCE_STATES.get(state, state)
+        }
+    if code == "role-not-allowed":
+        return _("Your role may not take this action on this licence.")
+    messages = {
+        "not_expired": _("The licence's validity has ended."),
+        "keeps_a_service": _("At least one service must remain: removing every service is a revocation."),
+    }
+    guard = str(refused.params.get("guard", ""))
+    return messages.get(guard, _("The action is not allowed now (%(code)s).") % {"code": code})
+
+
+def _conflict_message() -> str:
+    return _("Someone else changed this licence while you were working on it. Reload it and try again.")
+
+
+def _record_event(step: Step[Licence, LicenceState, LicenceAction, LicenceRole, LicenceFacts]) -> LicenceEvent:
+    """The history's row: `details` is public on the register, `note` is not."""
+    return LicenceEvent.objects.create(
+        licence=step.record,
+        action=step.transition.action.value,
+        from_state=step.transition.source.value,
+        to_state=step.transition.target.value,
+        on=step.on,
+        at=step.at,
+        actor=step.actor,
+        role=step.role.value,
+        note=step.note,
+        details=dict(step.details),
+    )
+
+
+def _notify(_kind: str, _licence: Licence, _context: Mapping[str, object]) -> None:
+    """No licence notification yet (see the module's docstring)."""
+
+
+def _roles_and_facts_on(
+    on: date,
+) -> Callable[[User, Sequence[Licence]], tuple[Callable[[Licence], Sequence[LicenceRole]], Mapping[int, LicenceFacts]]]:
+    def roles_and_facts(
+        actor: User, licences: Sequence[Licence]
+    ) -> tuple[Callable[[Licence], Sequence[LicenceRole]], Mapping[int, LicenceFacts]]:
+        # Two queries however many licences: the actor's memberships and their MIIT role.
+        active = actor.is_authenticated and actor.is_active
+        holds = _holder_organisations(actor) if active else frozenset()
+        miit = active and _is_miit_reviewer(actor)
+
+        def roles_towards(licence: Licence) -> list[LicenceRole]:
+            return _roles(actor, licence.organisation_id, holds, miit) if active else []
+
+        return roles_towards, {licence.pk: facts_on(licence, on) for licence in licences}
+
+    return roles_and_facts
+
+
+def licences_on(on: date, *, services_remaining: int | None = None) -> LicenceSpec:
+    """The licence's spec with its guards judging the facts as of ``on`` (and, for a scope reduction,
+    the number of services it leaves)."""
+    return dataclasses.replace(
+        LICENCES,
+        facts_of=lambda licence: facts_on(licence, on, services_remaining=services_remaining),
+        roles_and_facts=_roles_and_facts_on(on),
+    )
+
+
+LICENCES: LicenceSpec = LifecycleSpec(
+    workflow=LICENCE_WORKFLOW,
+    lock=_lock,
+    roles_of=roles_of,
+    facts_of=lambda licence: facts_on(licence, legal_today()),
+    roles_and_facts=lambda actor, licences: _roles_and_facts_on(legal_today())(actor, licences),
+    describe_refusal=_describe_refusal,
+    conflict_message=_conflict_message,
+    record_event=_record_event,
+    audit_type=Licence._meta.label_lower,
+    audit_prefix="licence",
+    notify=_notify,
+    notification_of={},
+)
+
+
+def available_actions(actor: User, licence: Licence, *, on: date) -> list[LicenceAction]:
+    """What this user may do to the licence on ``on``, in the table's order: the forms to show."""
+    return lifecycle.available_actions_for(licences_on(on), actor, [licence])[licence.pk]

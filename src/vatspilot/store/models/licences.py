@@ -1,0 +1,150 @@
+"""Pilot licences: the licence as issued on an approval, its timeline, and the per-year serials its number
+is allocated from.
+
+The licence states what the certificate states (holder, services with their areas, conditions, validity):
+`services` is the certificate's list, [{code, name_en, name_zh, areas_en: [...], areas_zh: [...]}]. Its
+status moves only by a row of `vatspilot.domain.licences.lifecycle.LICENCE_WORKFLOW` (the services'
+lifecycle machine), as an application's does; the column is held to the table's states by a check
+constraint built from the domain's enum.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vatspilot.domain.licences.lifecycle import LicenceState
+from vatspilot.store.models.applications import Application
+from vatspilot.store.models.decisions import Decision
+from vatspilot.store.models.immutable import ImmutableModel
+from vatspilot.store.models.organisations import Organisation
+
+LICENCE_STATUSES: tuple[str, ...] = tuple(state.value for state in LicenceState)
+
+
+class StaleLicence(Exception):
+    """Someone else changed the licence since it was read; reload it and try again."""
+
+
+class DirectLicenceStatusWrite(Exception):
+    """A licence's status may change only by a row of the licence's transition table."""
+
+
+class Licence(models.Model):
+    number = models.CharField(_("licence number"), max_length=40, unique=True)
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="licence", verbose_name=_("application")
+    )
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="licence", verbose_name=_("decision")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="licences", verbose_name=_("holder")
+    )
+    # As issued: a later change of the organisation's name is a change filing, not an edit of these.
+    holder_name_zh = models.CharField(_("holder's name (Chinese)"), max_length=300)
+    holder_name_en = models.CharField(_("holder's name (English)"), max_length=300, blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
+    services = models.JSONField(_("licensed services"), default=list)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=20, default=LicenceState.VALID.value, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    rulebook_version = models.CharField(_("rulebook version"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=LICENCE_STATUSES), name="store_licence_status_valid"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="store_licence_version_from_1"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("issued_on")), name="store_licence_valid_after_issue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.status})"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Licence:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = getattr(self, "_stored_status", None)
+        if not self._state.adding and stored is not None and self.status != stored:
+            raise DirectLicenceStatusWrite(f"licence {self.number}: {stored} -> {self.status} outside the table")
+        super().save(*args, **kwargs)
+
+    def save_if_unchanged(self, *, update_fields: list[str]) -> None:
+        """Write ``update_fields`` only if the row still has the version this object was read with; bumps
+        ``version``; StaleLicence (nothing written) when another writer won."""
+        expected = self.version
+        values = {
+            self._meta.get_field(name).attname: getattr(self, self._meta.get_field(name).attname)
+            for name in update_fields
+        }
+        values.update(version=expected + 1, updated_at=timezone.now())
+        if type(self).objects.filter(pk=self.pk, version=expected).update(**values) != 1:
+            raise StaleLicence(f"licence {self.number} changed since version {expected}")
+        self.version = expected + 1
+        self._stored_status = self.status
+
+
+class LicenceEvent(ImmutableModel):
+    """One row per step of the licence's life (issue, suspension, reduction, ...), with its date, the
+    actor (none for the daily job) and the role; append-only in the database too (migration 0008)."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="events", verbose_name=_("licence"))
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40)
+    on = models.DateField(_("date"))
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    role = models.CharField(_("role"), max_length=40)
+    note = models.TextField(_("note"), blank=True)
+    # The public particulars of the step (services removed, new validity, ...): shown on the register.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("licence event")
+        verbose_name_plural = _("licence events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["licence", "at"], name="store_licence_event_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.action}: {self.from_state} -> {self.to_state}"
+
+
+class LicenceSerial(models.Model):
+    """The last serial allocated in a year. Allocation locks the year's row and takes the next number in
+    the issuing transaction: a rolled-back issue gives its number back, so there are no gaps, and two
+    issues at once wait for each other, so there are no duplicates."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last serial"), default=0)
+
+    class Meta:
+        verbose_name = _("licence serial")
+        verbose_name_plural = _("licence serials")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
