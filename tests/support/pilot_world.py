@@ -31,9 +31,19 @@ from django.test import Client
 from django.utils import timezone
 
 from vatspilot.domain.applications import Action, Role, State
+from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.services import applications as svc
 from vatspilot.services.applications.documents import add_document_version
-from vatspilot.store.models import Application, ApplicationEvent, Jurisdiction, Membership, Organisation, StaffRole
+from vatspilot.services.licences.actions import revoke_licence, suspend_licence
+from vatspilot.store.models import (
+    Application,
+    ApplicationEvent,
+    Jurisdiction,
+    Licence,
+    Membership,
+    Organisation,
+    StaffRole,
+)
 
 ON = date(2025, 6, 3)
 # 100% foreign, Pudong: B11 takes the pilot route, so the pilot checklist and the assessment apply.
@@ -44,6 +54,13 @@ DOSSIER: dict[str, Any] = {
 }
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BASIS = "MIIT Order No. 42 Art. 11"
+LICENCE_REASON = "Order 42: rectification of the logging duty (MIIT letter 2025-17)"
+# The writers that take a freshly issued licence to each state, in order (all MIIT's, with a reason).
+LICENCE_PATHS: dict[LicenceState, list[Any]] = {
+    LicenceState.VALID: [],
+    LicenceState.SUSPENDED: [suspend_licence],
+    LicenceState.REVOKED: [suspend_licence, revoke_licence],
+}
 # 60% Hong Kong and 40% a Chinese company held by one Chinese person: the look-through walks a level.
 NESTED_DOSSIER: dict[str, Any] = {
     "ownership": [
@@ -262,6 +279,19 @@ class World:
             application = self.act(role, application, action, on=day, **fields)
         assert application.status == state.value
         return application
+
+    def licence(
+        self, state: LicenceState = LicenceState.VALID, *, on: date = ON, reason: str = LICENCE_REASON
+    ) -> Licence:
+        """A licence in ``state``: an application approved ``on`` (which issues it), then MIIT's decisions
+        through the services, on the same day: suspended, or suspended and revoked."""
+        self.drive_to(State.APPROVED, on=on)
+        licence = Licence.objects.get(application__organisation=self.organisation, status=LicenceState.VALID.value)
+        miit = self.users[Role.MIIT_REVIEWER]
+        for writer in LICENCE_PATHS[state]:
+            licence = writer(actor=miit, licence=licence, on=on, expected_version=licence.version, reason=reason)
+        assert licence.status == state.value
+        return licence
 
 
 def build_world(*, password: str | None = None, base_url: str = "") -> World:

@@ -6,8 +6,9 @@ prefix. The writers (services.licences.actions) apply its rows through the servi
 writers pass the day of their decision; the pages `legal_today()`). A scope reduction also hands over
 the number of services it leaves, which only its input knows.
 
-No notifications yet: `notification_of` is empty and `notify` does nothing (the holder reads the change
-on the licence page and the register); the kinds and their routing come with the licence's messages.
+The holder's members hear of a suspension, reinstatement, scope reduction or revocation
+(`notification_of`): the inbox row in the decision's transaction, the e-mail after its commit, routed
+through the application the licence was issued on (services.notifications.routing).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from vatspilot.domain.lifecycle import TransitionRefused
 from vatspilot.services import lifecycle
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.lifecycle import LifecycleSpec, Step
+from vatspilot.services.notifications import NotificationKind, notify_about
 from vatspilot.services.vocabulary import LICENCE_STATES
-from vatspilot.store.models import Licence, LicenceEvent, Membership, Role, StaffRole
+from vatspilot.store.models import Application, Licence, LicenceEvent, Membership, Role, StaffRole
 
 LicenceSpec = LifecycleSpec[Licence, LicenceState, LicenceAction, LicenceRole, LicenceFacts]
 
@@ -113,8 +115,17 @@ def _record_event(step: Step[Licence, LicenceState, LicenceAction, LicenceRole, 
     )
 
 
-def _notify(_kind: str, _licence: Licence, _context: Mapping[str, object]) -> None:
-    """No licence notification yet (see the module's docstring)."""
+def _notify(kind: str, licence: Licence, context: Mapping[str, object]) -> None:
+    """The decision told to the holder, with the number, the day and the reason of the step just recorded
+    (its event's note: the holder may read it on the licence page too)."""
+    step = LicenceEvent.objects.filter(licence=licence).order_by("-id").values_list("on", "note").first()
+    on, note = step if step is not None else (None, "")
+    application = Application.objects.select_related("organisation", "jurisdiction").get(pk=licence.application_id)
+    notify_about(
+        kind=kind,
+        application=application,
+        context={"licence": licence.number, "on": on or "", "reason": note, **context},
+    )
 
 
 def _roles_and_facts_on(
@@ -158,7 +169,13 @@ LICENCES: LicenceSpec = LifecycleSpec(
     audit_type=Licence._meta.label_lower,
     audit_prefix="licence",
     notify=_notify,
-    notification_of={},
+    # The kind each decision announces (who hears of it: services.notifications.routing).
+    notification_of={
+        LicenceAction.SUSPEND: NotificationKind.LICENCE_SUSPENDED,
+        LicenceAction.REINSTATE: NotificationKind.LICENCE_REINSTATED,
+        LicenceAction.REDUCE_SCOPE: NotificationKind.LICENCE_SCOPE_REDUCED,
+        LicenceAction.REVOKE: NotificationKind.LICENCE_REVOKED,
+    },
 )
 
 

@@ -1,4 +1,5 @@
-"""Notifications about applications: who hears of what, in their language, in the inbox and by e-mail.
+"""Notifications about applications and the licences they led to: kinds, routing, messages, inbox rows
+and e-mail delivery.
 
 - kinds: the kinds of notification (NotificationKind);
 - routing: who hears of each kind (recipients_for, HOLDER_OF_STATUS);

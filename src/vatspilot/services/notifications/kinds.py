@@ -1,4 +1,4 @@
-"""The kinds of notification: what an application's parties may be told of."""
+"""The kinds of notification: what an application's parties, and a licence's holder, may be told of."""
 
 from __future__ import annotations
 
@@ -16,3 +16,8 @@ class NotificationKind(StrEnum):
     WITHDRAWN = "application.withdrawn"
     CLOCK_DUE_SOON = "application.clock_due_soon"
     CLOCK_OVERDUE = "application.clock_overdue"
+    # The authority's decisions on the licence the application led to: its holder hears of each.
+    LICENCE_SUSPENDED = "licence.suspended"
+    LICENCE_REINSTATED = "licence.reinstated"
+    LICENCE_SCOPE_REDUCED = "licence.scope_reduced"
+    LICENCE_REVOKED = "licence.revoked"

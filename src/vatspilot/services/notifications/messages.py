@@ -87,6 +87,36 @@ MESSAGES: Mapping[str, tuple[Promise, Promise]] = {
             "(%(jurisdiction)s) ended on %(due_date)s. The decision is overdue."
         ),
     ),
+    # The licence's kinds also use "licence" (its number), "on" (the decision's date) and "reason".
+    NotificationKind.LICENCE_SUSPENDED: (
+        _("Licence %(licence)s suspended"),
+        _(
+            "MIIT suspended licence %(licence)s of %(organisation)s on %(on)s.\n\nReason: %(reason)s\n\n"
+            "You may apply for administrative reconsideration or bring an administrative lawsuit in "
+            "accordance with the law."
+        ),
+    ),
+    NotificationKind.LICENCE_REINSTATED: (
+        _("Licence %(licence)s reinstated"),
+        _("MIIT reinstated licence %(licence)s of %(organisation)s on %(on)s.\n\nReason: %(reason)s"),
+    ),
+    NotificationKind.LICENCE_SCOPE_REDUCED: (
+        _("Scope of licence %(licence)s reduced"),
+        _(
+            "MIIT reduced the scope of licence %(licence)s of %(organisation)s on %(on)s. The licence page "
+            "shows the services and areas that remain.\n\nReason: %(reason)s\n\n"
+            "You may apply for administrative reconsideration or bring an administrative lawsuit in "
+            "accordance with the law."
+        ),
+    ),
+    NotificationKind.LICENCE_REVOKED: (
+        _("Licence %(licence)s revoked"),
+        _(
+            "MIIT revoked licence %(licence)s of %(organisation)s on %(on)s.\n\nReason: %(reason)s\n\n"
+            "You may apply for administrative reconsideration or bring an administrative lawsuit in "
+            "accordance with the law."
+        ),
+    ),
 }
 
 

@@ -8,7 +8,9 @@
   that asked for it and waits for the answer);
 - application.opinion_requested: every MIIT, CAC and MPS reviewer and security expert;
 - application.onsite_ordered: every inspector;
-- application.withdrawn: the members, and whoever held the file when it was withdrawn.
+- application.withdrawn: the members, and whoever held the file when it was withdrawn;
+- licence.suspended, .reinstated, .scope_reduced, .revoked: the members of the holder, the organisation
+  whose application the licence was issued on.
 
 Only active users are notified.
 """
@@ -26,6 +28,20 @@ from vatspilot.services.notifications.kinds import NotificationKind
 from vatspilot.services.notifications.messages import message_of
 from vatspilot.store.models import Application, ApplicationEvent, Membership, StaffRole
 
+# The kinds the applicant organisation's members hear of: the application's outcome and, once it holds
+# the licence the application led to, the authority's decisions on that licence.
+_TO_MEMBERS: frozenset[str] = frozenset(
+    {
+        NotificationKind.SUPPLEMENT_REQUESTED,
+        NotificationKind.APPROVED,
+        NotificationKind.REFUSED,
+        NotificationKind.LICENCE_SUSPENDED,
+        NotificationKind.LICENCE_REINSTATED,
+        NotificationKind.LICENCE_SCOPE_REDUCED,
+        NotificationKind.LICENCE_REVOKED,
+    }
+)
+
 # Who holds the file in each status, i.e. whose move it is and whose review clock is running.
 HOLDER_OF_STATUS: Mapping[str, Role] = {
     State.SUBMITTED: Role.LOCAL_OFFICER,
@@ -41,7 +57,7 @@ def recipients_for(kind: str, application: Application) -> list[User]:
     """The active users who should hear of ``kind`` on ``application`` (see the module's rules)."""
     message_of(kind)  # an unknown kind is refused before anyone is looked up
     who: list[_Ids | None]
-    if kind in (NotificationKind.SUPPLEMENT_REQUESTED, NotificationKind.APPROVED, NotificationKind.REFUSED):
+    if kind in _TO_MEMBERS:
         who = [_members(application)]
     elif kind == NotificationKind.SUBMITTED:
         who = [_holders(application, State.SUBMITTED)]

@@ -1,0 +1,127 @@
+"""One licence as its page shows it to its holder's members and the officials who see its application:
+the public particulars, the effective status, the history *with* the officials' notes (unlike the public
+register's), the decisions open to the reader, and whether the certificate can be made now.
+
+The caller has already fetched and authorised the licence (store.access.access_licence). The read is a
+fixed number of queries however long the history: the history (one), the reader's roles (two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import User
+
+from vatspilot.domain.licences.lifecycle import LicenceAction, LicenceState
+from vatspilot.domain.licences.status import effective_state
+from vatspilot.services.licences.certificate import SigningKeyMissing, signing_keys
+from vatspilot.services.licences.lifecycle import available_actions
+from vatspilot.services.vocabulary import LICENCE_EVENTS, LICENCE_STATES
+from vatspilot.store.models import Licence, LicenceEvent
+
+
+@dataclass(frozen=True)
+class LicenceService:
+    """A licensed service as the licence states it: code, names and areas in both languages (the two
+    area lists are parallel)."""
+
+    code: str
+    name_en: str
+    name_zh: str
+    areas_en: tuple[str, ...]
+    areas_zh: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LicenceStep:
+    """One step of the licence's life, with its words in the reader's language and the official's note."""
+
+    on: date
+    action: str
+    action_label: str
+    from_state_label: str
+    to_state_label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class LicenceDetail:
+    number: str
+    application_id: int
+    holder_name_zh: str
+    holder_name_en: str
+    uscc: str
+    services: tuple[LicenceService, ...]
+    conditions: tuple[str, ...]
+    issued_on: date
+    valid_until: date
+    version: int
+    status: LicenceState  # effective on the day asked about
+    status_label: str
+    history: tuple[LicenceStep, ...]
+    actions: tuple[LicenceAction, ...]  # the decisions open to the reader, in the table's order
+    certificate_available: bool  # the platform has its signing key: the certificate can be made now
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+def _service(item: Mapping[str, object]) -> LicenceService:
+    return LicenceService(
+        code=str(item.get("code", "")),
+        name_en=str(item.get("name_en", "")),
+        name_zh=str(item.get("name_zh", "")),
+        areas_en=_texts(item.get("areas_en")),
+        areas_zh=_texts(item.get("areas_zh")),
+    )
+
+
+def _label(labels: Mapping[str, object], code: str) -> str:
+    # A code no vocabulary names (an empty "before" of the issuance) reads as itself.
+    return str(labels.get(code, code))
+
+
+def _step(event: LicenceEvent) -> LicenceStep:
+    return LicenceStep(
+        on=event.on,
+        action=event.action,
+        action_label=_label(LICENCE_EVENTS, event.action),
+        from_state_label=_label(LICENCE_STATES, event.from_state),
+        to_state_label=_label(LICENCE_STATES, event.to_state),
+        note=event.note,
+    )
+
+
+def _certificate_available() -> bool:
+    try:
+        signing_keys()
+    except SigningKeyMissing:
+        return False
+    return True
+
+
+def licence_detail(actor: User, licence: Licence, *, today: date) -> LicenceDetail:
+    """The licence page's content for ``actor`` on ``today``; history oldest first, by the steps' dates
+    (a step recorded late is shown on the day it took effect)."""
+    status = effective_state(LicenceState(licence.status), licence.valid_until, today)
+    events = LicenceEvent.objects.filter(licence=licence).order_by("on", "at", "id")
+    return LicenceDetail(
+        number=licence.number,
+        application_id=licence.application_id,
+        holder_name_zh=licence.holder_name_zh,
+        holder_name_en=licence.holder_name_en,
+        uscc=licence.uscc,
+        services=tuple(_service(item) for item in licence.services or [] if isinstance(item, Mapping)),
+        conditions=_texts(licence.conditions),
+        issued_on=licence.issued_on,
+        valid_until=licence.valid_until,
+        version=licence.version,
+        status=status,
+        status_label=_label(LICENCE_STATES, status.value),
+        history=tuple(_step(event) for event in events),
+        actions=tuple(available_actions(actor, licence, on=today)),
+        certificate_available=_certificate_available(),
+    )
