@@ -13,7 +13,7 @@ from pilot_world import LICENCE_REASON, ON, World
 
 from vatspilot.domain.applications import Role
 from vatspilot.domain.licences.lifecycle import LicenceAction, LicenceState
-from vatspilot.queries.licence_detail import LicenceService, LicenceStep, licence_detail
+from vatspilot.queries.licence_detail import LicenceStep, LicensedService, licence_detail
 from vatspilot.services.licences.actions import reinstate_licence, suspend_licence
 from vatspilot.store.models import Licence
 
@@ -28,7 +28,7 @@ def test_a_suspended_licence_for_miit_and_the_holder(world: World) -> None:
     detail = licence_detail(miit, licence, today=ON)
     assert (detail.number, detail.application_id, detail.uscc) == (licence.number, licence.application_id, licence.uscc)
     assert (detail.holder_name_zh, detail.holder_name_en) == (licence.holder_name_zh, licence.holder_name_en)
-    assert detail.services[0] == LicenceService(
+    assert detail.services[0] == LicensedService(
         code="B11",
         name_en="Internet data center (IDC), incl. internet resource collaboration",
         name_zh="互联网数据中心业务",

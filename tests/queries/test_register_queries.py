@@ -14,9 +14,9 @@ from register_world import B11, B21, B25_05, SENTINEL_NOTES, TODAY, Register, bu
 from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.queries.register import (
     EXPORT_COLUMNS,
+    LicensedService,
     RegisterEvent,
     RegisterLicence,
-    RegisterService,
     register_entry,
     register_rows_for_export,
     search_register,
@@ -47,8 +47,8 @@ def test_the_public_licence_states_what_the_licence_states(register: Register) -
         uscc="91310115MA1FL1234M",
         region="310000",
         services=(
-            RegisterService("B11", B11["name_en"], B11["name_zh"], ("Shanghai",), ("上海市",)),
-            RegisterService("B25-05", B25_05["name_en"], B25_05["name_zh"], ("Nationwide",), ("全国",)),
+            LicensedService("B11", B11["name_en"], B11["name_zh"], ("Shanghai",), ("上海市",)),
+            LicensedService("B25-05", B25_05["name_en"], B25_05["name_zh"], ("Nationwide",), ("全国",)),
         ),
         conditions=("Keep access logs for 180 days",),
         valid_from=date(2025, 6, 3),

@@ -57,7 +57,7 @@ STEPS: list[tuple[str, Role, Action, dict[str, Any]]] = [
 # and record_security_assessment look for reviews to void only when the facts show one given on another
 # dossier hash (two queries, normally finding none).
 EXPECTED: dict[str, int] = {
-    "submit": 13,
+    "submit": 14,  # +1: the dishonest list is read for the determination
     "request_supplement (formal)": 14,
     "answer_supplement (formal)": 14,
     "accept": 11,
@@ -72,7 +72,7 @@ EXPECTED: dict[str, int] = {
     "record_security_assessment": 12,
     # 15 before the licence was issued on approval (issue 9, helper L1, 2026-12-06): +8 for the year's
     # serial (insert-or-ignore, lock, update), the licence, its timeline event and its audit entry (3).
-    "approve": 23,
+    "approve": 24,  # +1: the dishonest list is read for the determination
     "refuse": 14,
     "withdraw": 14,
 }

@@ -35,6 +35,8 @@ PUBLIC_PAGES = [
     "/verify/B1-20250001/",
     "/verify/B1.B2-20250005/",
     "/register/export.csv",
+    "/lists/",
+    "/lists/export.csv",
 ]
 
 

@@ -1,4 +1,5 @@
-"""Background jobs: the daily review-clock alerts, and the worker that runs queued tasks (e-mails).
+"""Background jobs: the daily review-clock alerts, the daily licence expiry and reminders, and the worker
+that runs queued tasks (e-mails).
 
 Django is set up inside each command, never at import, so that listing commands stays fast.
 """
@@ -40,6 +41,26 @@ def clock_alerts(on: datetime | None) -> None:
     day = on.date() if on is not None else legal_today()
     created = send_clock_alerts(day)
     click.echo(f"clock alerts on {day.isoformat()}: {created} notifications created")
+
+
+@jobs.command("licence-expiry")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to judge the licences on, YYYY-MM-DD (default: today in China).",
+)
+def licence_expiry(on: datetime | None) -> None:
+    """Expire the licences whose validity has ended, then send the expiry reminders due; once a day."""
+    _setup_django()
+    from vatspilot.services.calendar.legal_day import legal_today
+    from vatspilot.services.licences.expiry import expire_due, send_expiry_reminders
+
+    day = on.date() if on is not None else legal_today()
+    expired = expire_due(day)
+    reminded = send_expiry_reminders(day)
+    click.echo(f"licence expiry on {day.isoformat()}: {expired} licences expired, {reminded} reminders sent")
 
 
 @jobs.command()

@@ -14,24 +14,13 @@ from datetime import date
 
 from django.contrib.auth.models import User
 
+from vatspilot.domain.licences.certificate import LicensedService
 from vatspilot.domain.licences.lifecycle import LicenceAction, LicenceState
 from vatspilot.domain.licences.status import effective_state
 from vatspilot.services.licences.certificate import SigningKeyMissing, signing_keys
 from vatspilot.services.licences.lifecycle import available_actions
 from vatspilot.services.vocabulary import LICENCE_EVENTS, LICENCE_STATES
 from vatspilot.store.models import Licence, LicenceEvent
-
-
-@dataclass(frozen=True)
-class LicenceService:
-    """A licensed service as the licence states it: code, names and areas in both languages (the two
-    area lists are parallel)."""
-
-    code: str
-    name_en: str
-    name_zh: str
-    areas_en: tuple[str, ...]
-    areas_zh: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -53,7 +42,7 @@ class LicenceDetail:
     holder_name_zh: str
     holder_name_en: str
     uscc: str
-    services: tuple[LicenceService, ...]
+    services: tuple[LicensedService, ...]
     conditions: tuple[str, ...]
     issued_on: date
     valid_until: date
@@ -63,20 +52,6 @@ class LicenceDetail:
     history: tuple[LicenceStep, ...]
     actions: tuple[LicenceAction, ...]  # the decisions open to the reader, in the table's order
     certificate_available: bool  # the platform has its signing key: the certificate can be made now
-
-
-def _texts(value: object) -> tuple[str, ...]:
-    return tuple(str(item) for item in value) if isinstance(value, list) else ()
-
-
-def _service(item: Mapping[str, object]) -> LicenceService:
-    return LicenceService(
-        code=str(item.get("code", "")),
-        name_en=str(item.get("name_en", "")),
-        name_zh=str(item.get("name_zh", "")),
-        areas_en=_texts(item.get("areas_en")),
-        areas_zh=_texts(item.get("areas_zh")),
-    )
 
 
 def _label(labels: Mapping[str, object], code: str) -> str:
@@ -114,8 +89,8 @@ def licence_detail(actor: User, licence: Licence, *, today: date) -> LicenceDeta
         holder_name_zh=licence.holder_name_zh,
         holder_name_en=licence.holder_name_en,
         uscc=licence.uscc,
-        services=tuple(_service(item) for item in licence.services or [] if isinstance(item, Mapping)),
-        conditions=_texts(licence.conditions),
+        services=licence.licensed_services(),
+        conditions=licence.condition_lines(),
         issued_on=licence.issued_on,
         valid_until=licence.valid_until,
         version=licence.version,

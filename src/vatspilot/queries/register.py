@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from vatspilot.domain.licences.certificate import LicensedService
 from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.domain.licences.status import effective_state
 from vatspilot.rulebook.loader import default_rulebook
@@ -39,17 +40,6 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class RegisterService:
-    """A licensed service as the certificate states it: code, names and areas in both languages."""
-
-    code: str
-    name_en: str
-    name_zh: str
-    areas_en: tuple[str, ...]
-    areas_zh: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class RegisterLicence:
     """A licence as the public sees it. ``status`` is the effective status on the day asked about;
     ``region`` the province-level division code of the holder's place of registration."""
@@ -59,7 +49,7 @@ class RegisterLicence:
     holder_name_en: str
     uscc: str
     region: str
-    services: tuple[RegisterService, ...]
+    services: tuple[LicensedService, ...]
     conditions: tuple[str, ...]
     valid_from: date
     valid_until: date
@@ -132,24 +122,8 @@ def _licences() -> QuerySet[Licence]:
     )
 
 
-def _texts(value: object) -> tuple[str, ...]:
-    return tuple(str(item) for item in value) if isinstance(value, list) else ()
-
-
-def _service(item: object) -> RegisterService | None:
-    if not isinstance(item, Mapping):
-        return None
-    return RegisterService(
-        code=str(item.get("code", "")),
-        name_en=str(item.get("name_en", "")),
-        name_zh=str(item.get("name_zh", "")),
-        areas_en=_texts(item.get("areas_en")),
-        areas_zh=_texts(item.get("areas_zh")),
-    )
-
-
 def _public(licence: Licence, today: date) -> RegisterLicence:
-    services = tuple(s for s in (_service(item) for item in licence.services or []) if s is not None)
+    services = licence.licensed_services()
     return RegisterLicence(
         number=licence.number,
         holder_name_zh=licence.holder_name_zh,
@@ -157,7 +131,7 @@ def _public(licence: Licence, today: date) -> RegisterLicence:
         uscc=licence.uscc,
         region=province_code(licence.organisation.division_code),
         services=services,
-        conditions=_texts(licence.conditions),
+        conditions=licence.condition_lines(),
         valid_from=licence.issued_on,
         valid_until=licence.valid_until,
         status=effective_state(LicenceState(licence.status), licence.valid_until, today),
@@ -231,7 +205,7 @@ def register_entry(number: str, *, today: date) -> RegisterEntry | None:
     return RegisterEntry(licence=_public(licence, today), history=tuple(_event(event) for event in events))
 
 
-def _areas(services: tuple[RegisterService, ...], chinese: bool) -> str:
+def _areas(services: tuple[LicensedService, ...], chinese: bool) -> str:
     # Each language's list separator: the enumeration comma in Chinese.
     return "; ".join(f"{s.code}: {'、'.join(s.areas_zh) if chinese else ', '.join(s.areas_en)}" for s in services)
 

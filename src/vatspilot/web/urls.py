@@ -14,6 +14,7 @@ from vatspilot.web.views import (
     home,
     inbox,
     licences,
+    lists,
     queue,
     register,
     staff,
@@ -58,4 +59,6 @@ urlpatterns = [
     path("register/export.csv", register.register_export_csv, name="register_export_csv"),
     path("register/<str:number>/", register.register_licence, name="register_licence"),
     path("verify/<str:number>/", register.verify, name="verify"),
+    path("lists/", lists.lists, name="lists"),
+    path("lists/export.csv", lists.lists_export_csv, name="lists_export_csv"),
 ]

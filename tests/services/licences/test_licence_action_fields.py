@@ -11,6 +11,7 @@ from pilot_world import World
 from vatspilot.domain.licences.action_fields import LICENCE_ACTION_FIELDS, REASON_MAX_LENGTH, licence_field_names
 from vatspilot.domain.licences.lifecycle import LicenceAction
 from vatspilot.services.licences.actions import (
+    cancel_licence,
     reduce_licence_scope,
     reinstate_licence,
     revoke_licence,
@@ -23,6 +24,7 @@ WRITERS = {
     LicenceAction.SUSPEND: suspend_licence,
     LicenceAction.REINSTATE: reinstate_licence,
     LicenceAction.REVOKE: revoke_licence,
+    LicenceAction.CANCEL: cancel_licence,
     LicenceAction.REDUCE_SCOPE: reduce_licence_scope,
 }
 # What every writer takes besides the action's fields.
@@ -38,6 +40,7 @@ def test_the_declarations() -> None:
         LicenceAction.SUSPEND: ("reason",),
         LicenceAction.REINSTATE: ("reason",),
         LicenceAction.REVOKE: ("reason",),
+        LicenceAction.CANCEL: ("reason",),
         LicenceAction.REDUCE_SCOPE: ("reason", "remove_services", "narrow_areas"),
     }
     assert licence_field_names(LicenceAction.RENEW) == ()

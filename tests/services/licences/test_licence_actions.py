@@ -21,7 +21,7 @@ from vatspilot.services.licences.actions import (
 from vatspilot.services.licences.lifecycle import available_actions, roles_of
 from vatspilot.services.lifecycle import ActionRefused, Conflict
 from vatspilot.store.audit import verify_chain
-from vatspilot.store.models import AuditEntry, Licence, LicenceEvent
+from vatspilot.store.models import AuditEntry, CreditListEntry, Licence, LicenceEvent
 
 pytestmark = pytest.mark.django_db
 DAY = date(2025, 9, 1)
@@ -127,8 +127,17 @@ def test_miit_revokes_a_suspended_licence(world: World, licence: Licence) -> Non
         "not rectified",
         {"basis": citations.REVOCATION},
     )
-    assert _last_audit()[0] == "licence.revoke"
-    assert _last_audit()[4]["reason"] == "not rectified"  # type: ignore[index]
+    revocation = AuditEntry.objects.filter(action="licence.revoke").order_by("-seq").first()
+    assert revocation is not None and revocation.after["reason"] == "not rectified"
+    # In the same transaction the holder goes on the dishonest list (Order 42 Art. 42), audited after it.
+    assert _last_audit()[0] == "credit_list.listed"
+    listed = CreditListEntry.objects.get()
+    assert (listed.list, listed.uscc, listed.licence_id, listed.listed_on) == (
+        "dishonest",
+        licence.uscc,
+        licence.pk,
+        DAY,
+    )
     assert available_actions(miit, revoked, on=DAY) == []
 
 

@@ -39,6 +39,7 @@ LICENCE_ACTION_FIELDS: Mapping[LicenceAction, tuple[LicenceField, ...]] = Mappin
         LicenceAction.SUSPEND: (_REASON,),
         LicenceAction.REINSTATE: (_REASON,),
         LicenceAction.REVOKE: (_REASON,),
+        LicenceAction.CANCEL: (_REASON,),
         LicenceAction.REDUCE_SCOPE: (
             _REASON,
             ActionField("remove_services", FieldKind.LINES, required=False),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from vatspilot.contracts.json_types import JSONObject
 from vatspilot.domain.applications.dossier_version import dossier_hash
 from vatspilot.services.eligibility import determine
+from vatspilot.services.licences.lists import on_dishonest_list
 from vatspilot.store.models import Application, Document, DocumentKind, DocumentVersion, Organisation
 
 
@@ -31,7 +32,11 @@ def recompute_determination(application: Application, *, on: date) -> JSONObject
     The stored JSON is the contract's decision document, with the rulebook version it was taken under.
     """
     # Stored in English; a page in Chinese takes it again in Chinese for the same date and rulebook.
-    determination = determine(application.as_profile(), on=on, lang="en")
+    profile = application.as_profile()
+    # Once the platform knows the enterprise, its dishonest-list entry decides that condition, whatever
+    # the dossier claims (Order 42 Art. 37; the list is kept here, services.licences.lists).
+    profile["dishonest_list"] = bool(profile["dishonest_list"]) or on_dishonest_list(str(profile["uscc"]), on)
+    determination = determine(profile, on=on, lang="en")
     # The domain types its documents as dict[str, object] (it cannot name the contract's JSON types, a
     # layer above it); what to_dict writes is JSON values only.
     document = cast(JSONObject, determination.to_dict())

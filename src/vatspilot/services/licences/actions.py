@@ -1,7 +1,7 @@
-"""The authority's decisions on a licence: suspension, reinstatement, scope reduction and revocation. Each
-is one transaction through the lifecycle machine (services.licences.lifecycle.LICENCES): lock, version
-check, the table's decision with the actor's roles, the versioned write, the history's event and the
-audit entry.
+"""The authority's decisions on a licence: suspension, reinstatement, scope reduction, revocation and
+cancellation (on the holder's application: services.licences.cancellation). Each is one transaction
+through the lifecycle machine (services.licences.lifecycle.LICENCES): lock, version check, the table's
+decision with the actor's roles, the versioned write, the history's event and the audit entry.
 
 The reason an official gives (the decision's legal basis in their words) is kept in the event's `note`
 and the audit entry's `after`, which the register never shows. The event's public `details` carry the
@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from vatspilot.domain.licences.lifecycle import LicenceAction
 from vatspilot.services import lifecycle
 from vatspilot.services.licences.lifecycle import licences_on
+from vatspilot.services.licences.lists import list_revocation
 from vatspilot.services.lifecycle import ActionRefused
 from vatspilot.store.models import Licence
 
-__all__ = ["reduce_licence_scope", "reinstate_licence", "revoke_licence", "suspend_licence"]
+__all__ = ["cancel_licence", "reduce_licence_scope", "reinstate_licence", "revoke_licence", "suspend_licence"]
 
 
 def _reason(reason: str) -> str:
@@ -84,11 +85,27 @@ def reinstate_licence(*, actor: User, licence: Licence, on: date, expected_versi
 
 
 def revoke_licence(*, actor: User, licence: Licence, on: date, expected_version: int | None, reason: str) -> Licence:
-    """Revoke a valid or suspended licence (the orderly network exit follows it)."""
+    """Revoke a valid or suspended licence (the orderly network exit follows it). A revocation puts the
+    holder on the dishonest list (Order 42 Art. 42), in the same transaction."""
+    with transaction.atomic():
+        revoked = _decide(
+            actor=actor,
+            licence=licence,
+            action=LicenceAction.REVOKE,
+            on=on,
+            expected_version=expected_version,
+            reason=reason,
+        )
+        list_revocation(actor=actor, licence=revoked, on=on)
+    return revoked
+
+
+def cancel_licence(*, actor: User, licence: Licence, on: date, expected_version: int | None, reason: str) -> Licence:
+    """Cancel a valid or suspended licence whose holder applied for it (the table's guard)."""
     return _decide(
         actor=actor,
         licence=licence,
-        action=LicenceAction.REVOKE,
+        action=LicenceAction.CANCEL,
         on=on,
         expected_version=expected_version,
         reason=reason,

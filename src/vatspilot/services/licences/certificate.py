@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
-from vatspilot.domain.licences.certificate import CertificateContent, LicensedService
+from vatspilot.domain.licences.certificate import CertificateContent
 from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.domain.licences.status import effective_state, validity_ended
 from vatspilot.domain.shared.text import LocalizedText
@@ -73,17 +73,8 @@ def certificate_content(licence: Licence) -> CertificateContent:
         holder_name_zh=licence.holder_name_zh,
         holder_name_en=licence.holder_name_en,
         uscc=licence.uscc,
-        services=tuple(
-            LicensedService(
-                code=str(s["code"]),
-                name_en=str(s["name_en"]),
-                name_zh=str(s["name_zh"]),
-                areas_en=tuple(str(a) for a in s["areas_en"]),
-                areas_zh=tuple(str(a) for a in s["areas_zh"]),
-            )
-            for s in licence.services
-        ),
-        conditions=tuple(str(c) for c in licence.conditions),
+        services=licence.licensed_services(),
+        conditions=licence.condition_lines(),
         issued_on=licence.issued_on,
         valid_until=licence.valid_until,
         authority_en=AUTHORITY.en,

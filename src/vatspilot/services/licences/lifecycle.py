@@ -6,7 +6,7 @@ prefix. The writers (services.licences.actions) apply its rows through the servi
 writers pass the day of their decision; the pages `legal_today()`). A scope reduction also hands over
 the number of services it leaves, which only its input knows.
 
-The holder's members hear of a suspension, reinstatement, scope reduction or revocation
+The holder's members hear of a suspension, reinstatement, scope reduction, revocation or cancellation
 (`notification_of`): the inbox row in the decision's transaction, the e-mail after its commit, routed
 through the application the licence was issued on (services.notifications.routing).
 """
@@ -75,7 +75,12 @@ def facts_on(licence: Licence, on: date, *, services_remaining: int | None = Non
     """What the guards judge as of ``on``. Without a reduction's input, a reduction is judged as one that
     narrows areas only (it keeps every service): it is offered whenever the licence has a service."""
     remaining = len(licence.services or []) if services_remaining is None else services_remaining
-    return LicenceFacts(today=on, valid_until=licence.valid_until, services_remaining_after_reduction=remaining)
+    return LicenceFacts(
+        today=on,
+        valid_until=licence.valid_until,
+        services_remaining_after_reduction=remaining,
+        cancellation_requested=licence.cancellation_requested_on is not None,
+    )
 
 
 def _describe_refusal(refused: TransitionRefused, _licence: Licence) -> str:
@@ -90,6 +95,7 @@ def _describe_refusal(refused: TransitionRefused, _licence: Licence) -> str:
     messages = {
         "not_expired": _("The licence's validity has ended."),
         "keeps_a_service": _("At least one service must remain: removing every service is a revocation."),
+        "cancellation_requested": _("The holder has not applied for the licence's cancellation."),
     }
     guard = str(refused.params.get("guard", ""))
     return messages.get(guard, _("The action is not allowed now (%(code)s).") % {"code": code})
@@ -175,6 +181,7 @@ LICENCES: LicenceSpec = LifecycleSpec(
         LicenceAction.REINSTATE: NotificationKind.LICENCE_REINSTATED,
         LicenceAction.REDUCE_SCOPE: NotificationKind.LICENCE_SCOPE_REDUCED,
         LicenceAction.REVOKE: NotificationKind.LICENCE_REVOKED,
+        LicenceAction.CANCEL: NotificationKind.LICENCE_CANCELLED,
     },
 )
 

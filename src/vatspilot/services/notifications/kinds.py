@@ -21,3 +21,6 @@ class NotificationKind(StrEnum):
     LICENCE_REINSTATED = "licence.reinstated"
     LICENCE_SCOPE_REDUCED = "licence.scope_reduced"
     LICENCE_REVOKED = "licence.revoked"
+    LICENCE_CANCELLED = "licence.cancelled"
+    # The daily job's: the validity ends in a few days (services.licences.expiry).
+    LICENCE_EXPIRY_REMINDER = "licence.expiry_reminder"

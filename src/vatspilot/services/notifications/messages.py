@@ -117,6 +117,21 @@ MESSAGES: Mapping[str, tuple[Promise, Promise]] = {
             "accordance with the law."
         ),
     ),
+    NotificationKind.LICENCE_CANCELLED: (
+        _("Licence %(licence)s cancelled"),
+        _(
+            "MIIT cancelled licence %(licence)s of %(organisation)s on %(on)s, as the holder applied.\n\n"
+            "Reason: %(reason)s"
+        ),
+    ),
+    # The reminder uses "licence", "valid_until" (the last valid day) and "days_left".
+    NotificationKind.LICENCE_EXPIRY_REMINDER: (
+        _("Licence %(licence)s expires in %(days_left)s days"),
+        _(
+            "Licence %(licence)s of %(organisation)s is valid until %(valid_until)s. Days left: %(days_left)s. "
+            "A renewal must be filed in time; after the last valid day the licence expires."
+        ),
+    ),
 }
 
 

@@ -39,6 +39,8 @@ _TO_MEMBERS: frozenset[str] = frozenset(
         NotificationKind.LICENCE_REINSTATED,
         NotificationKind.LICENCE_SCOPE_REDUCED,
         NotificationKind.LICENCE_REVOKED,
+        NotificationKind.LICENCE_CANCELLED,
+        NotificationKind.LICENCE_EXPIRY_REMINDER,
     }
 )
 

@@ -2,6 +2,7 @@
 
 from vatspilot.store.models.applications import DRAFT, Application, DirectStatusWrite, StaleApplication
 from vatspilot.store.models.audit_chain import GENESIS_HASH, AuditEntry, ChainHead
+from vatspilot.store.models.credit_lists import CreditListEntry, CreditListKind
 from vatspilot.store.models.decisions import Decision, Outcome
 from vatspilot.store.models.documents import Document, DocumentKind, DocumentVersion
 from vatspilot.store.models.events import ApplicationEvent
@@ -11,6 +12,7 @@ from vatspilot.store.models.licences import (
     DirectLicenceStatusWrite,
     Licence,
     LicenceEvent,
+    LicenceReminder,
     LicenceSerial,
     StaleLicence,
 )
@@ -37,6 +39,8 @@ __all__ = [
     "AssessmentResult",
     "AuditEntry",
     "ChainHead",
+    "CreditListEntry",
+    "CreditListKind",
     "Decision",
     "DirectLicenceStatusWrite",
     "DirectStatusWrite",
@@ -47,6 +51,7 @@ __all__ = [
     "Jurisdiction",
     "Licence",
     "LicenceEvent",
+    "LicenceReminder",
     "LicenceSerial",
     "Membership",
     "Notification",

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.domain.licences.certificate import LicensedService
 from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.store.models.applications import Application
 from vatspilot.store.models.decisions import Decision
@@ -56,6 +57,8 @@ class Licence(models.Model):
     status = models.CharField(_("status"), max_length=20, default=LicenceState.VALID.value, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     rulebook_version = models.CharField(_("rulebook version"), max_length=64)
+    # The holder's application for voluntary cancellation: the fact the machine's cancel row is guarded by.
+    cancellation_requested_on = models.DateField(_("cancellation requested on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -73,6 +76,23 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.status})"
+
+    def licensed_services(self) -> tuple[LicensedService, ...]:
+        """The `services` column as the certificate states it: the one reading of that JSON."""
+        return tuple(
+            LicensedService(
+                code=str(item.get("code", "")),
+                name_en=str(item.get("name_en", "")),
+                name_zh=str(item.get("name_zh", "")),
+                areas_en=_texts(item.get("areas_en")),
+                areas_zh=_texts(item.get("areas_zh")),
+            )
+            for item in self.services or []
+            if isinstance(item, dict)
+        )
+
+    def condition_lines(self) -> tuple[str, ...]:
+        return _texts(self.conditions)
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> Licence:
@@ -99,6 +119,10 @@ class Licence(models.Model):
             raise StaleLicence(f"licence {self.number} changed since version {expected}")
         self.version = expected + 1
         self._stored_status = self.status
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
 class LicenceEvent(ImmutableModel):
@@ -148,3 +172,24 @@ class LicenceSerial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class LicenceReminder(models.Model):
+    """An expiry reminder sent (or passed over) for a licence: one row per (licence, days), so the daily
+    job sends each at most once even when run twice."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("licence"))
+    days = models.PositiveSmallIntegerField(_("days before expiry"))
+    sent_on = models.DateField(_("sent on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("licence reminder")
+        verbose_name_plural = _("licence reminders")
+        ordering = ["licence", "-days"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "days"], name="store_licence_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.days} days ({self.sent_on})"

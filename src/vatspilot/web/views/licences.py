@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import cast
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,11 +25,13 @@ from vatspilot.domain.lifecycle import ROLE_NOT_ALLOWED
 from vatspilot.queries.licence_detail import licence_detail
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.licences.actions import (
+    cancel_licence,
     reduce_licence_scope,
     reinstate_licence,
     revoke_licence,
     suspend_licence,
 )
+from vatspilot.services.licences.cancellation import may_request_cancellation, request_cancellation
 from vatspilot.services.licences.certificate import SigningKeyMissing, signed_certificate
 from vatspilot.services.lifecycle import ActionRefused, Conflict
 from vatspilot.services.vocabulary import LICENCE_ACTIONS, LICENCE_EVENTS
@@ -69,7 +72,27 @@ _DECISIONS: Mapping[LicenceAction, Callable[..., Licence]] = {
     LicenceAction.REINSTATE: reinstate_licence,
     LicenceAction.REDUCE_SCOPE: reduce_licence_scope,
     LicenceAction.REVOKE: revoke_licence,
+    LicenceAction.CANCEL: cancel_licence,
 }
+
+# The holder's application for cancellation: not a row of the table (no status changes), so it has its
+# own form, posted to the actions URL under this name (a slug no LicenceAction takes).
+REQUEST_CANCELLATION = "request-cancellation"
+
+
+class CancellationRequestForm(forms.Form):
+    """The holder's application: an explicit confirmation, since MIIT then cancels on it."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    confirm = forms.BooleanField(
+        required=True,
+        label=gettext_lazy("The holder applies for the cancellation of this licence."),
+        help_text=gettext_lazy("MIIT decides on the application; once cancelled, the licence cannot be restored."),
+    )
+
+    def __init__(self, licence: Licence, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="cancellation", **kwargs)
+        self.initial["expected_version"] = licence.version
 
 
 def _field_label(form: LicenceDecisionForm, name: object) -> str:
@@ -84,6 +107,7 @@ def _page(
     bound: LicenceDecisionForm | None = None,
     refusal: str = "",
     status: int = 200,
+    bound_request: CancellationRequestForm | None = None,
 ) -> HttpResponse:
     detail = licence_detail(cast(User, request.user), licence, today=legal_today())
     forms_shown = [
@@ -91,8 +115,14 @@ def _page(
         for action in detail.actions
         if action in _DECISIONS
     ]
+    reader = cast(User, request.user)
+    cancellation_form = None
+    if may_request_cancellation(reader, licence):
+        cancellation_form = bound_request if bound_request is not None else CancellationRequestForm(licence)
     context = {
         "licence": detail,
+        "cancellation_form": cancellation_form,
+        "cancellation_requested_on": licence.cancellation_requested_on,
         "decision_forms": [(form, LICENCE_ACTIONS[form.action]) for form in forms_shown],
         "refused_form": bound,
         "refusal": refusal,
@@ -111,6 +141,8 @@ def licence_page(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def licence_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     licence = access_licence(request.user, number)
+    if action == REQUEST_CANCELLATION:
+        return _request_cancellation(request, licence)
     try:
         chosen = LicenceAction(action)
     except ValueError:
@@ -142,4 +174,34 @@ def licence_action(request: HttpRequest, number: str, action: str) -> HttpRespon
         refusal = f"{named}: {refused.message}" if named else refused.message
         return _page(request, licence, bound=form, refusal=refusal, status=422)
     messages.success(request, _("Done: %(action)s.") % {"action": LICENCE_EVENTS[chosen]})
+    return redirect("web:licence", licence.number)
+
+
+def _request_cancellation(request: HttpRequest, licence: Licence) -> HttpResponse:
+    form = CancellationRequestForm(licence, data=request.POST)
+    if not form.is_valid():
+        return _page(
+            request,
+            licence,
+            bound_request=form,
+            refusal=_("Confirm that the holder applies for the cancellation."),
+            status=422,
+        )
+    try:
+        request_cancellation(
+            actor=cast(User, request.user),
+            licence=licence,
+            on=legal_today(),
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except Conflict as conflict:
+        licence.refresh_from_db()
+        return _page(request, licence, bound_request=form, refusal=conflict.message, status=409)
+    except ActionRefused as refused:
+        if refused.code == "role-not-allowed":
+            raise PermissionDenied(refused.message) from None
+        # Already applied for, or no longer valid: the form is gone from the page, so say it at the top.
+        messages.error(request, refused.message)
+        return redirect("web:licence", licence.number)
+    messages.success(request, _("Your application for cancellation has been recorded. MIIT decides on it."))
     return redirect("web:licence", licence.number)

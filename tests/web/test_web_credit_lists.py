@@ -1,0 +1,139 @@
+"""The public credit lists (/lists/ and /lists/export.csv): open without signing in, in both languages;
+each list's entries in force, then the removed entries with their removal; the CSV exact, UTF-8 with a
+BOM; the page in a fixed number of queries; and no person's name or e-mail anywhere."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pilot_world import World, client_for
+
+from vatspilot.domain.applications import Role
+from vatspilot.domain.licences.credit_lists import CreditList
+from vatspilot.services.licences.lists import MIIT_AUTHORITY, list_enterprise, remove_listing
+
+pytestmark = pytest.mark.django_db
+USCC_A = "91310115MA1FL1234M"
+USCC_B = "91110105MA01B2C3DL"
+
+
+@pytest.fixture
+def listed(world: World) -> World:
+    miit = world.users[Role.MIIT_REVIEWER]
+    list_enterprise(
+        actor=miit,
+        list=CreditList.BAD_RECORD,
+        name="海港云（上海）有限公司",
+        uscc=USCC_A,
+        listed_on=date(2025, 9, 1),
+        reason="逾期未报送年度报告",
+        penalty_decided_on=date(2025, 8, 20),
+    )
+    dishonest = list_enterprise(
+        actor=miit,
+        list=CreditList.DISHONEST,
+        name="北方数据（北京）有限公司",
+        uscc=USCC_B,
+        licence_number="B2-20250001",
+        listed_on=date(2025, 9, 2),
+        reason="经营许可证被吊销",
+    )
+    old = list_enterprise(
+        actor=miit,
+        list=CreditList.BAD_RECORD,
+        name="北方数据（北京）有限公司",
+        uscc=USCC_B,
+        listed_on=date(2025, 1, 5),
+        reason="逾期未报送年度报告",
+    )
+    remove_listing(actor=miit, entry=old, removed_on=date(2025, 4, 1), reason="已补报并经确认")
+    assert dishonest.pk
+    return world
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("url", ["/lists/", "/lists/export.csv"])
+def test_anyone_may_read_the_lists_without_signing_in(listed: World, url: str, language: str) -> None:
+    assert client_for(None, language).get(url).status_code == 200
+
+
+def test_the_page_shows_each_list_then_the_removed_entries(listed: World) -> None:
+    html = client_for(None).get("/lists/").content.decode()
+    bad = html[html.index('id="bad-record"') : html.index('id="dishonest"')]
+    dishonest = html[html.index('id="dishonest"') : html.index('id="removed"')]
+    removed = html[html.index('id="removed"') :]
+    assert (bad.count("credit-list__row"), dishonest.count("credit-list__row"), removed.count("credit-list__row")) == (
+        1,
+        1,
+        1,
+    )
+    for text in ["海港云（上海）有限公司", USCC_A, "2025-09-01", "逾期未报送年度报告", MIIT_AUTHORITY]:
+        assert text in bad
+    for text in ["北方数据（北京）有限公司", USCC_B, "B2-20250001", "2025-09-02", "经营许可证被吊销"]:
+        assert text in dishonest
+    for text in ["Bad-record list: 北方数据（北京）有限公司", "2025-01-05", "2025-04-01", "已补报并经确认"]:
+        assert text in removed
+    assert "<h1>Bad-record and dishonest lists</h1>" in html
+
+
+def test_the_chinese_page(listed: World) -> None:
+    html = client_for(None, "zh-hans").get("/lists/").content.decode()
+    for text in [
+        "<h1>不良名单和失信名单</h1>",
+        "<h2>电信业务经营不良名单</h2>",
+        "<h2>电信业务经营失信名单</h2>",
+        "已移出的记录",
+        "列入机关",
+    ]:
+        assert text in html
+
+
+def test_empty_lists_say_so(world: World) -> None:
+    html = client_for(None).get("/lists/").content.decode()
+    assert html.count('<p class="credit-list__empty">No entries.</p>') == 3
+
+
+def test_the_csv_export_is_exact(listed: World) -> None:
+    response = client_for(None).get("/lists/export.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="credit-lists-')
+    assert response.content.decode("utf-8") == (
+        "\ufefflist,name,uscc,licence_number,listed_on,reason,listing_authority,removed_on,removal_reason\r\n"
+        f"bad_record,海港云（上海）有限公司,{USCC_A},,2025-09-01,逾期未报送年度报告,{MIIT_AUTHORITY},,\r\n"
+        f"dishonest,北方数据（北京）有限公司,{USCC_B},B2-20250001,2025-09-02,经营许可证被吊销,{MIIT_AUTHORITY},,\r\n"
+        f"bad_record,北方数据（北京）有限公司,{USCC_B},,2025-01-05,逾期未报送年度报告,{MIIT_AUTHORITY},"
+        "2025-04-01,已补报并经确认\r\n"
+    )
+
+
+def test_the_page_takes_a_fixed_number_of_queries(listed: World) -> None:
+    client = client_for(None)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/lists/")
+    miit = listed.users[Role.MIIT_REVIEWER]
+    for day in range(1, 6):
+        list_enterprise(
+            actor=miit, list=CreditList.DISHONEST, name="某公司", uscc=USCC_A, listed_on=date(2025, 10, day), reason="x"
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get("/lists/")
+    assert len(many.captured_queries) == len(few.captured_queries)
+    credit_queries = [q["sql"] for q in many.captured_queries if "store_creditlistentry" in q["sql"]]
+    assert len(credit_queries) == 1
+
+
+def test_the_navigation_links_to_the_lists_for_everyone(listed: World) -> None:
+    link = '<a href="/lists/">Bad-record and dishonest lists</a>'
+    assert link in client_for(None).get("/accounts/login/").content.decode()
+    assert link in client_for(listed.applicant).get("/inbox/").content.decode()
+
+
+def test_no_person_appears_on_the_lists(listed: World) -> None:
+    pages = [client_for(None).get(url).content.decode() for url in ["/lists/", "/lists/export.csv"]]
+    for user in listed.users.values():
+        for page in pages:
+            assert user.get_username() not in page.replace("credit-list", "")
+            assert user.email not in page
