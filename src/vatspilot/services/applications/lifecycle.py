@@ -52,18 +52,9 @@ def _conflict_message() -> str:
 
 def _record_event(step: Step[Application, State, Action, Role, ApplicationFacts]) -> ApplicationEvent:
     """The timeline row: the statutory clock reads its dates."""
-    return ApplicationEvent.objects.create(
-        application=step.record,
-        action=step.transition.action.value,
-        from_state=step.transition.source.value,
-        to_state=step.transition.target.value,
-        on=step.on,
-        at=step.at,
-        actor=step.actor,
-        role=step.role.value,
-        note=step.note,
-        details=dict(step.details),
-    )
+    # A person always acts on an application (the table has no system role); the column is not null.
+    assert step.actor is not None
+    return ApplicationEvent.objects.create(application=step.record, **step.event_fields())
 
 
 def _notify(kind: str, application: Application, context: Mapping[str, object]) -> None:

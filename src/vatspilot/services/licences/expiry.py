@@ -3,8 +3,8 @@
 
 Expiry is the table's EXPIRE row in the SYSTEM role. No person acts in that role, so the row is decided
 here with the role itself rather than through `lifecycle.take` (which derives roles from a user), and
-written with no actor: the event's actor is null and the audit entry's actor label is the system's
-(store.audit.record_audit with actor None). One transaction per licence, so what one run expired
+applied by the lifecycle service with no actor: the event's actor is null and the audit entry's actor
+label is the system's (store.audit.record_audit with actor None). One transaction per licence, so what one run expired
 stays expired even if a later licence fails, and the next run picks up the rest.
 
 Reminders: when a gap (the job did not run) leaves several due, only the most urgent is sent; the larger
@@ -17,14 +17,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from vatspilot.domain.licences.deadlines import expiry_reminder_due
 from vatspilot.domain.licences.lifecycle import LICENCE_WORKFLOW, LicenceAction, LicenceRole, LicenceState
+from vatspilot.services import lifecycle
 from vatspilot.services.licences.lifecycle import LICENCES, facts_on
 from vatspilot.services.notifications import NotificationKind, notify_about
-from vatspilot.store.audit import AuditSubject, record_audit
-from vatspilot.store.models import Application, Licence, LicenceEvent, LicenceReminder
+from vatspilot.store.models import Application, Licence, LicenceReminder
 
 __all__ = ["expire_due", "send_expiry_reminders"]
 
@@ -48,32 +47,14 @@ def expire_due(today: date) -> int:
 def _expire(licence: Licence, today: date) -> None:
     state = LICENCE_WORKFLOW.state(licence.status)
     row = LICENCE_WORKFLOW.decide(state, LicenceAction.EXPIRE, LicenceRole.SYSTEM, facts_on(licence, today))
-    before = {"status": licence.status, "version": licence.version}
-    licence.status = row.target.value
-    licence.save_if_unchanged(update_fields=["status"])
-    LicenceEvent.objects.create(
-        licence=licence,
-        action=row.action.value,
-        from_state=row.source.value,
-        to_state=row.target.value,
+    lifecycle.apply_transition(
+        LICENCES,
+        actor=None,
+        record=licence,
+        transition=row,
+        role=LicenceRole.SYSTEM,
         on=today,
-        at=timezone.now(),
-        actor=None,
-        role=LicenceRole.SYSTEM.value,
         details={"basis": row.citation},
-    )
-    record_audit(
-        actor=None,
-        action=f"{LICENCES.audit_prefix}.{row.action.value}",
-        obj=AuditSubject(LICENCES.audit_type, str(licence.pk)),
-        before=before,
-        after={
-            "status": licence.status,
-            "version": licence.version,
-            "on": today.isoformat(),
-            "role": LicenceRole.SYSTEM.value,
-            "citation": row.citation,
-        },
     )
 
 

@@ -107,18 +107,7 @@ def _conflict_message() -> str:
 
 def _record_event(step: Step[Licence, LicenceState, LicenceAction, LicenceRole, LicenceFacts]) -> LicenceEvent:
     """The history's row: `details` is public on the register, `note` is not."""
-    return LicenceEvent.objects.create(
-        licence=step.record,
-        action=step.transition.action.value,
-        from_state=step.transition.source.value,
-        to_state=step.transition.target.value,
-        on=step.on,
-        at=step.at,
-        actor=step.actor,
-        role=step.role.value,
-        note=step.note,
-        details=dict(step.details),
-    )
+    return LicenceEvent.objects.create(licence=step.record, **step.event_fields())
 
 
 def _notify(kind: str, licence: Licence, context: Mapping[str, object]) -> None:

@@ -104,7 +104,7 @@ def take_judged(
 def apply_transition(
     spec: LifecycleSpec[M, S, A, R, F],
     *,
-    actor: User,
+    actor: User | None,
     record: M,
     transition: Transition[S, A, R, F],
     role: R,
@@ -116,7 +116,8 @@ def apply_transition(
     notify_context: Mapping[str, object] | None = None,
 ) -> None:
     """The row applied to the locked record, in the caller's transaction: the status (and `also_save`,
-    the fields the action changed) in one versioned write, the timeline event (`details` its
+    the fields the action changed) in one versioned write (`actor` None: the system, in a role no person
+    holds, decided by the caller with the workflow itself), the timeline event (`details` its
     machine-readable particulars), the audit entry (`extra` added to its `after`) and the notification
     the spec names for the action (with `notify_context`)."""
     if not transaction.get_connection().in_atomic_block:

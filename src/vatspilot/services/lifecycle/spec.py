@@ -41,9 +41,10 @@ F = TypeVar("F")
 
 @dataclass(frozen=True)
 class Step(Generic[M, S, A, R, F]):
-    """A row as it is applied, handed to the spec's `record_event` to write the timeline row."""
+    """A row as it is applied, handed to the spec's `record_event` to write the timeline row. `actor` is
+    None only for a role no person holds (a licence's SYSTEM role: the daily expiry)."""
 
-    actor: User
+    actor: User | None
     record: M
     transition: Transition[S, A, R, F]
     role: R
@@ -51,6 +52,20 @@ class Step(Generic[M, S, A, R, F]):
     at: datetime
     note: str
     details: Mapping[str, object]
+
+    def event_fields(self) -> dict[str, object]:
+        """The timeline row's columns every workflow's event model shares (all but the record's key)."""
+        return {
+            "action": self.transition.action.value,
+            "from_state": self.transition.source.value,
+            "to_state": self.transition.target.value,
+            "on": self.on,
+            "at": self.at,
+            "actor": self.actor,
+            "role": self.role.value,
+            "note": self.note,
+            "details": dict(self.details),
+        }
 
 
 @dataclass(frozen=True)
