@@ -10,6 +10,7 @@ RENEWAL = (
     "article unverified)"
 )
 CHANGES = "MIIT Order No. 42 (changes filed within 30 days; article unverified)"
+FILINGS = "MIIT Order No. 42 (change filings within 30 days; renewal 90 days before expiry; article unverified)"
 CANCELLATION = "MIIT Order No. 42 (cancellation on application, after user aftercare; article unverified)"
 RECTIFICATION = "Pilot Notice (MIIT Communications Letter [2024] No. 107), " + SOURCE_ARTICLE + ": rectification"
 SCOPE_REDUCTION = "Pilot Notice (MIIT Communications Letter [2024] No. 107), " + SOURCE_ARTICLE + ": reduced scope"

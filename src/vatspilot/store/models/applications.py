@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vatspilot.contracts.json_numbers import ExactJSONDecoder, ExactJSONEncoder
 from vatspilot.domain.applications import State
 from vatspilot.store.models.jurisdictions import Jurisdiction
 from vatspilot.store.models.organisations import Organisation
+from vatspilot.store.models.status_record import DirectStatusChange, StaleRecord, StatusRecord
 from vatspilot.store.validators import province_code
 
 # The one status the store itself needs to know: a draft is the applicant's private workspace. The
@@ -25,15 +25,15 @@ STATUSES: tuple[str, ...] = tuple(state.value for state in State)
 PROFILE_SCHEMA = "vatspilot/profile/v1"
 
 
-class StaleApplication(Exception):
+class StaleApplication(StaleRecord):
     """Someone else saved the application since it was read; reload it and try again."""
 
 
-class DirectStatusWrite(Exception):
+class DirectStatusWrite(DirectStatusChange):
     """A status may change only by a row of the transition table (vatspilot.services.applications.lifecycle)."""
 
 
-class Application(models.Model):
+class Application(StatusRecord):
     """One application and its dossier.
 
     The dossier follows the shapes of contract vatspilot/profile/v1: ``ownership`` is the list of direct
@@ -41,6 +41,9 @@ class Application(models.Model):
     ``services`` the list of {code, scope?, content?}, ``service_area`` {kind, provinces?}. The
     enterprise's own facts (name, USCC, place of registration, capital) live on the organisation.
     """
+
+    stale_error = StaleApplication
+    direct_write_error = DirectStatusWrite
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("organisation")
@@ -53,8 +56,6 @@ class Application(models.Model):
         help_text=_("The province of the organisation's place of registration."),
     )
     status = models.CharField(_("status"), max_length=40, default=DRAFT, db_index=True)
-    # Optimistic locking: every write through save_if_unchanged() checks and bumps it.
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     # Percentages are exact: a fraction is read back as the Decimal of its stored text and a Decimal is
     # written as that number (contracts.json_numbers), never through a binary float.
@@ -77,7 +78,6 @@ class Application(models.Model):
     rulebook_version = models.CharField(_("rulebook version"), max_length=64, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("application")
@@ -91,38 +91,10 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.organisation.name} ({self.status})"
 
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Application:
-        instance = super().from_db(db, field_names, values)
-        instance._stored_status = instance.__dict__.get("status")
-        return instance
-
     def save(self, *args: Any, **kwargs: Any) -> None:
-        stored = getattr(self, "_stored_status", None)
-        if not self._state.adding and stored is not None and self.status != stored:
-            # save() would write the new status with no transition, event or audit entry.
-            raise DirectStatusWrite(f"application {self.pk}: {stored} -> {self.status} outside the transition table")
         if self.jurisdiction_id is None:
             self.jurisdiction = Jurisdiction.objects.get(code=province_code(self.organisation.division_code))
         super().save(*args, **kwargs)
-
-    def save_if_unchanged(self, *, update_fields: list[str]) -> None:
-        """Write ``update_fields`` only if the row still has the version this object was read with.
-
-        Bumps ``version``; raises StaleApplication (and changes nothing) when another writer won.
-        """
-        expected = self.version
-        now = timezone.now()
-        values = {
-            self._meta.get_field(name).attname: getattr(self, self._meta.get_field(name).attname)
-            for name in update_fields
-        }
-        values.update(version=expected + 1, updated_at=now)
-        if type(self).objects.filter(pk=self.pk, version=expected).update(**values) != 1:
-            raise StaleApplication(f"application {self.pk} changed since version {expected}")
-        self.version = expected + 1
-        self.updated_at = now
-        self._stored_status = self.status
 
     def as_profile(self) -> dict[str, Any]:
         """The dossier as a vatspilot/profile/v1 document, for the eligibility engine: the capital and

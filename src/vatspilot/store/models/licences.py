@@ -10,32 +10,36 @@ constraint built from the domain's enum.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.contracts.json_numbers import ExactJSONDecoder, ExactJSONEncoder
 from vatspilot.domain.licences.certificate import LicensedService
+from vatspilot.domain.licences.exit import ExitState
+from vatspilot.domain.licences.filings import FilingKind, FilingState
 from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.store.models.applications import Application
 from vatspilot.store.models.decisions import Decision
 from vatspilot.store.models.immutable import ImmutableModel
 from vatspilot.store.models.organisations import Organisation
+from vatspilot.store.models.status_record import DirectStatusChange, StaleRecord, StatusRecord
 
 LICENCE_STATUSES: tuple[str, ...] = tuple(state.value for state in LicenceState)
 
 
-class StaleLicence(Exception):
+class StaleLicence(StaleRecord):
     """Someone else changed the licence since it was read; reload it and try again."""
 
 
-class DirectLicenceStatusWrite(Exception):
+class DirectLicenceStatusWrite(DirectStatusChange):
     """A licence's status may change only by a row of the licence's transition table."""
 
 
-class Licence(models.Model):
+class Licence(StatusRecord):
+    stale_error = StaleLicence
+    direct_write_error = DirectLicenceStatusWrite
+
     number = models.CharField(_("licence number"), max_length=40, unique=True)
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="licence", verbose_name=_("application")
@@ -55,12 +59,10 @@ class Licence(models.Model):
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(_("status"), max_length=20, default=LicenceState.VALID.value, db_index=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
     rulebook_version = models.CharField(_("rulebook version"), max_length=64)
     # The holder's application for voluntary cancellation: the fact the machine's cancel row is guarded by.
     cancellation_requested_on = models.DateField(_("cancellation requested on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("licence")
@@ -93,32 +95,6 @@ class Licence(models.Model):
 
     def condition_lines(self) -> tuple[str, ...]:
         return _texts(self.conditions)
-
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Licence:
-        instance = super().from_db(db, field_names, values)
-        instance._stored_status = instance.__dict__.get("status")
-        return instance
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        stored = getattr(self, "_stored_status", None)
-        if not self._state.adding and stored is not None and self.status != stored:
-            raise DirectLicenceStatusWrite(f"licence {self.number}: {stored} -> {self.status} outside the table")
-        super().save(*args, **kwargs)
-
-    def save_if_unchanged(self, *, update_fields: list[str]) -> None:
-        """Write ``update_fields`` only if the row still has the version this object was read with; bumps
-        ``version``; StaleLicence (nothing written) when another writer won."""
-        expected = self.version
-        values = {
-            self._meta.get_field(name).attname: getattr(self, self._meta.get_field(name).attname)
-            for name in update_fields
-        }
-        values.update(version=expected + 1, updated_at=timezone.now())
-        if type(self).objects.filter(pk=self.pk, version=expected).update(**values) != 1:
-            raise StaleLicence(f"licence {self.number} changed since version {expected}")
-        self.version = expected + 1
-        self._stored_status = self.status
 
 
 def _texts(value: object) -> tuple[str, ...]:
@@ -193,3 +169,100 @@ class LicenceReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence_id}: {self.days} days ({self.sent_on})"
+
+
+FILING_STATUSES: tuple[str, ...] = tuple(state.value for state in FilingState)
+FILING_KINDS: tuple[str, ...] = tuple(kind.value for kind in FilingKind)
+EXIT_STATUSES: tuple[str, ...] = tuple(state.value for state in ExitState)
+
+
+class StaleFiling(StaleRecord):
+    """Someone else changed the filing since it was read."""
+
+
+class StaleExit(StaleRecord):
+    """Someone else changed the network exit since it was read."""
+
+
+class LicenceFiling(StatusRecord):
+    """A holder's change filing or renewal on a licence (domain.licences.filings).
+
+    A change filing records what changed and when (`changed_on`: the company's decision, or the
+    business-registration change), the new particulars in `changes` ({kinds: [...], name_zh, name_en,
+    legal_representative, registered_capital_cny, shareholders, services} as filed: only the kinds listed
+    are meaningful), whether it was filed after the deadline (`late`, flagged, not refused), and the
+    eligibility re-check of the changed ownership and scope (`recheck`, the contract's decision document
+    with its rulebook version; taken again on approval). A renewal records, per licensed service, the day
+    it was launched (`launched`: {code: "YYYY-MM-DD" or ""}); its status moves by the filing table, and its
+    approval is the licence's `renew` row."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="filings", verbose_name=_("licence"))
+    kind = models.CharField(_("kind"), max_length=20)
+    status = models.CharField(_("status"), max_length=20, default=FilingState.FILED.value, db_index=True)
+    filed_on = models.DateField(_("filed on"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
+    changed_on = models.DateField(_("change took effect on"), null=True, blank=True)
+    changes = models.JSONField(
+        _("changes"), default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
+    )
+    late = models.BooleanField(_("filed late"), default=False)
+    recheck = models.JSONField(_("eligibility re-check"), null=True, blank=True)
+    launched = models.JSONField(_("services launched"), default=dict, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    stale_error = StaleFiling
+
+    class Meta:
+        verbose_name = _("licence filing")
+        verbose_name_plural = _("licence filings")
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=FILING_STATUSES), name="store_filing_status_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=FILING_KINDS), name="store_filing_kind_valid"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="store_filing_version_from_1"),
+            # At most one pending filing of each kind per licence: a second waits for the first's decision.
+            models.UniqueConstraint(
+                fields=["licence", "kind"],
+                condition=models.Q(status=FilingState.FILED.value),
+                name="store_filing_one_pending_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.kind} ({self.status})"
+
+
+class NetworkExit(StatusRecord):
+    """The orderly network exit a revocation or cancellation opens (domain.licences.exit): one per
+    licence, opened in the revoking or cancelling transaction. The plan's three facts are written by the
+    `file_plan` row; `users_migrated` by each progress report (the reports themselves are the licence's
+    events, so the register shows them); `confirmed_on` by the authority's confirmation."""
+
+    licence = models.OneToOneField(
+        Licence, on_delete=models.PROTECT, related_name="network_exit", verbose_name=_("licence")
+    )
+    status = models.CharField(_("status"), max_length=20, default=ExitState.REQUIRED.value, db_index=True)
+    opened_on = models.DateField(_("opened on"))
+    users_notified_on = models.DateField(_("users notified on"), null=True, blank=True)
+    migration_deadline = models.DateField(_("migration deadline"), null=True, blank=True)
+    users_to_migrate = models.PositiveIntegerField(_("users to migrate"), null=True, blank=True)
+    users_migrated = models.PositiveIntegerField(_("users migrated"), default=0)
+    confirmed_on = models.DateField(_("confirmed complete on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    stale_error = StaleExit
+
+    class Meta:
+        verbose_name = _("network exit")
+        verbose_name_plural = _("network exits")
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=EXIT_STATUSES), name="store_exit_status_valid"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="store_exit_version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"exit of {self.licence_id} ({self.status})"
