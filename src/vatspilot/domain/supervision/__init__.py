@@ -1,0 +1,1 @@
+"""Supervision after licensing: obligations, reports, findings, inspections (pure)."""
