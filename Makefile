@@ -41,11 +41,17 @@ messages: $(VENV_STAMP)
 	@for po in $$(find locale src -name '*.po' 2>/dev/null); do \
 	  .venv/bin/pybabel compile --statistics -i $$po -o $${po%.po}.mo || exit 1; done
 
-# The platform with demo data on SQLite at http://127.0.0.1:8000 (demo accounts printed at start).
+# The platform with demo data on SQLite at http://127.0.0.1:8000 (demo accounts printed at start), and a
+# task worker beside it (e-mails, report uploads), stopped with the server.
+# The demo runs on its own day (`vatspilot demo --day`: one with a report window open, kept once built, or
+# VATSPILOT_TODAY when set), pinned for the demo, the server and the worker alike.
 run: install
 	.venv/bin/vatspilot migrate -q
-	.venv/bin/vatspilot demo
-	.venv/bin/vatspilot serve --port 8000
+	@export VATSPILOT_TODAY=$$(.venv/bin/vatspilot demo --day) && echo "Demo day: $$VATSPILOT_TODAY" && \
+	  .venv/bin/vatspilot demo && \
+	  { .venv/bin/vatspilot jobs worker --interval 0.5 & worker=$$!; \
+	    trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	    .venv/bin/vatspilot serve --port 8000; }
 
 test: test-sqlite test-postgres
 
@@ -66,6 +72,8 @@ lint: install
 bench: install
 	$(PY) bench/screening.py
 	$(PY) bench/audit_verify.py
+	$(PY) bench/node_countries.py
+	$(PY) bench/security_log.py
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 	$(PY) bench/review_transitions.py
 

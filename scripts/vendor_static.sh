@@ -3,11 +3,16 @@
 # (src/vatspilot/web/static/vendor/, git-ignored). The pages load nothing from a CDN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source_file=node_modules/htmx.org/dist/htmx.min.js
 target_dir=src/vatspilot/web/static/vendor
-if [[ ! -f $source_file ]]; then
-  echo "vendor_static: $source_file is missing; run 'npm ci' first" >&2
-  exit 1
-fi
 mkdir -p "$target_dir"
-cp "$source_file" "$target_dir/htmx.min.js"
+# source file -> the name the templates load it by
+for pair in \
+  "node_modules/htmx.org/dist/htmx.min.js:htmx.min.js" \
+  "node_modules/echarts/dist/echarts.min.js:echarts.min.js"; do
+  source_file=${pair%%:*}
+  if [[ ! -f $source_file ]]; then
+    echo "vendor_static: $source_file is missing; run 'npm ci' first" >&2
+    exit 1
+  fi
+  cp "$source_file" "$target_dir/${pair##*:}"
+done

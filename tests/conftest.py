@@ -57,8 +57,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.fixture(autouse=True)
 def _media_root(settings: Settings, tmp_path: Path) -> None:
-    """Uploaded files go to a fresh folder per test, never to var/media."""
+    """Uploaded files go to a fresh folder per test, never to var/media or var/reports."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VATSPILOT_REPORT_DIR = tmp_path / "reports"
 
 
 @pytest.fixture

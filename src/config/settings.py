@@ -24,6 +24,7 @@ VATSPILOT_SESSION_IDLE_MINUTES    a session ends after this long without a reque
 VATSPILOT_TASKS_BACKEND      database (default: django-tasks-db, a worker runs them) | immediate (in-process)
 VATSPILOT_SIGNING_KEY_DIR    the key licence certificates are signed with and its certificate (default
                     var/keys; `vatspilot keys init` creates them)
+VATSPILOT_REPORT_DIR         where report uploads are staged and kept (default var/reports)
 VATSPILOT_PUBLIC_URL         the platform's address as the public reaches it, without a trailing slash:
                     a certificate's QR code points to <it>/verify/<number>/ (default http://127.0.0.1:8000)
 
@@ -222,6 +223,9 @@ VATSPILOT_MAX_UPLOAD_BYTES = _env_int("VATSPILOT_MAX_UPLOAD_BYTES", 20 * 1024 * 
 VATSPILOT_CALENDAR_DIR = _env_path("VATSPILOT_CALENDAR_DIR", VAR_DIR / "calendar")
 # The key licence certificates are signed with (vatspilot.services.licences.signing_key).
 VATSPILOT_SIGNING_KEY_DIR = _env_path("VATSPILOT_SIGNING_KEY_DIR", VAR_DIR / "keys")
+# Quarterly reports' uploaded node lists and security logs: staged while a worker checks them, then kept
+# whole by their SHA-256 (services.supervision.ingestion). Never served directly.
+VATSPILOT_REPORT_DIR = _env_path("VATSPILOT_REPORT_DIR", VAR_DIR / "reports")
 # Where the public reaches the platform: the certificate's verification URL starts with it.
 VATSPILOT_PUBLIC_URL = os.environ.get("VATSPILOT_PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 

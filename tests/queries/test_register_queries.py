@@ -18,7 +18,7 @@ from vatspilot.queries.register import (
     RegisterEvent,
     RegisterLicence,
     register_entry,
-    register_rows_for_export,
+    register_export,
     search_register,
 )
 
@@ -155,10 +155,26 @@ def test_an_unknown_number_has_no_entry(register: Register) -> None:
 
 
 def test_the_export_has_one_row_per_licence_in_the_columns_order(register: Register) -> None:
-    rows = register_rows_for_export(TODAY)
-    assert [row.cells[0] for row in rows] == ALL
-    assert len(EXPORT_COLUMNS) == 11
-    assert rows[1].cells == (
+    table = register_export(TODAY)
+    assert table.stem == "licence-register-2026-12-10"
+    assert [row[0] for row in table.rows] == ALL
+    assert table.header == (
+        "number",
+        "holder_zh",
+        "holder_en",
+        "uscc",
+        "region",
+        "services",
+        "areas_zh",
+        "areas_en",
+        "status",
+        "valid_from",
+        "valid_to",
+    )
+    assert table.header == tuple(column.name for column in EXPORT_COLUMNS)
+    assert len(table.widths) == len(table.header)
+    # Dates stay dates: the CSV writes them in ISO 8601, the spreadsheet as dates.
+    assert table.rows[1] == (
         "B1.B2-20250005",
         "北方数据（北京）有限公司",
         "Northern Data (Beijing) Co., Ltd.",
@@ -168,11 +184,18 @@ def test_the_export_has_one_row_per_licence_in_the_columns_order(register: Regis
         "B11: 上海市; B21: 北京市、天津市",
         "B11: Shanghai; B21: Beijing, Tianjin",
         "revoked",
-        "2025-10-09",
-        "2030-10-08",
+        date(2025, 10, 9),
+        date(2030, 10, 8),
     )
-    assert rows[4].cells[8] == "expired"
-    assert B21["code"] in rows[0].cells[5]
+    assert table.rows[4][8] == "expired"
+    assert B21["code"] in str(table.rows[0][5])
+
+
+def test_the_export_of_a_search_holds_the_search_s_licences_in_its_order(register: Register) -> None:
+    found = search_register(status=LicenceState.EXPIRED, today=TODAY)
+    table = register_export(TODAY, found)
+    assert [row[0] for row in table.rows] == ["B1-20210003", "B1-20200004"]
+    assert register_export(TODAY, []).rows == ()
 
 
 def _queries(read: object) -> int:
@@ -187,7 +210,7 @@ def test_each_read_takes_a_fixed_number_of_queries(register: Register) -> None:
         return [
             _queries(lambda: search_register(today=TODAY)),
             _queries(lambda: search_register(text="co", service="B11", status=LicenceState.VALID, today=TODAY)),
-            _queries(lambda: register_rows_for_export(TODAY)),
+            _queries(lambda: register_export(TODAY)),
             _queries(lambda: register_entry("B1-20250001", today=TODAY)),
         ]
 

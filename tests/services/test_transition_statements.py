@@ -57,7 +57,7 @@ STEPS: list[tuple[str, Role, Action, dict[str, Any]]] = [
 # and record_security_assessment look for reviews to void only when the facts show one given on another
 # dossier hash (two queries, normally finding none).
 EXPECTED: dict[str, int] = {
-    "submit": 14,  # +1: the dishonest list is read for the determination
+    "submit": 15,  # +1: the dishonest list is read for the determination; +1: the tracking number is checked free
     "request_supplement (formal)": 14,
     "answer_supplement (formal)": 14,
     "accept": 11,

@@ -1,16 +1,18 @@
-"""The public credit lists (/lists/ and /lists/export.csv): open without signing in, in both languages;
-each list's entries in force, then the removed entries with their removal; the CSV exact, UTF-8 with a
-BOM; the page in a fixed number of queries; and no person's name or e-mail anywhere."""
+"""The public credit lists (/lists/ and its CSV and XLSX exports): open without signing in, in both
+languages; each list's entries in force, then the removed entries with their removal; the CSV exact, UTF-8
+with a BOM, and the XLSX the same rows with real dates; the page in a fixed number of queries; and no
+person's name or e-mail anywhere."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pilot_world import World, client_for
 
+from tests.web.xlsx_cells import XLSX, cells, csv_rows, every_word, rows_as_csv, workbook
 from vatspilot.domain.applications import Role
 from vatspilot.domain.licences.credit_lists import CreditList
 from vatspilot.services.licences.lists import MIIT_AUTHORITY, list_enterprise, remove_listing
@@ -55,7 +57,7 @@ def listed(world: World) -> World:
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("url", ["/lists/", "/lists/export.csv"])
+@pytest.mark.parametrize("url", ["/lists/", "/lists/export.csv", "/lists/export.xlsx"])
 def test_anyone_may_read_the_lists_without_signing_in(listed: World, url: str, language: str) -> None:
     assert client_for(None, language).get(url).status_code == 200
 
@@ -109,6 +111,66 @@ def test_the_csv_export_is_exact(listed: World) -> None:
     )
 
 
+def test_the_xlsx_export_is_exact(listed: World) -> None:
+    response = client_for(None).get("/lists/export.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"].startswith('attachment; filename="credit-lists-')
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert cells(response.content) == [
+        (
+            "list",
+            "name",
+            "uscc",
+            "licence_number",
+            "listed_on",
+            "reason",
+            "listing_authority",
+            "removed_on",
+            "removal_reason",
+        ),
+        ("bad_record", "海港云（上海）有限公司", USCC_A, None, datetime(2025, 9, 1), "逾期未报送年度报告",
+         MIIT_AUTHORITY, None, None),
+        ("dishonest", "北方数据（北京）有限公司", USCC_B, "B2-20250001", datetime(2025, 9, 2), "经营许可证被吊销",
+         MIIT_AUTHORITY, None, None),
+        ("bad_record", "北方数据（北京）有限公司", USCC_B, None, datetime(2025, 1, 5), "逾期未报送年度报告",
+         MIIT_AUTHORITY, datetime(2025, 4, 1), "已补报并经确认"),
+    ]  # fmt: skip
+    sheet = workbook(response.content).worksheets[0]
+    assert (sheet.title, sheet.freeze_panes) == ("credit lists", "A2")
+    assert [cell.font.b for cell in sheet[1]] == [True] * 9
+    assert (sheet["E2"].is_date, sheet["E2"].number_format) == (True, "yyyy-mm-dd")
+    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"] == [11, 30, 21, 18, 12, 40, 18, 12, 30]
+
+
+def test_both_exports_hold_the_same_rows(listed: World) -> None:
+    client = client_for(None)
+    from_csv = csv_rows(client.get("/lists/export.csv").content)
+    assert rows_as_csv(client.get("/lists/export.xlsx").content) == from_csv
+    assert len(from_csv) == 4
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_xlsx(listed: World) -> None:
+    miit = listed.users[Role.MIIT_REVIEWER]
+    list_enterprise(
+        actor=miit,
+        list=CreditList.BAD_RECORD,
+        name='=HYPERLINK("http://example.invalid","x")',
+        uscc=USCC_A,
+        listed_on=date(2025, 10, 1),
+        reason="x",
+    )
+    sheet = workbook(client_for(None).get("/lists/export.xlsx").content).worksheets[0]
+    assert (sheet["B2"].data_type, sheet["B2"].value) == ("s", '=HYPERLINK("http://example.invalid","x")')
+
+
+def test_the_page_links_to_both_exports(listed: World) -> None:
+    html = client_for(None).get("/lists/").content.decode()
+    assert '<a href="/lists/export.csv">Download both lists (CSV)</a>' in html
+    assert '<a href="/lists/export.xlsx">Download both lists (XLSX)</a>' in html
+    assert "下载两份名单（XLSX）" in client_for(None, "zh-hans").get("/lists/").content.decode()
+
+
 def test_the_page_takes_a_fixed_number_of_queries(listed: World) -> None:
     client = client_for(None)
     with CaptureQueriesContext(connection) as few:
@@ -132,7 +194,9 @@ def test_the_navigation_links_to_the_lists_for_everyone(listed: World) -> None:
 
 
 def test_no_person_appears_on_the_lists(listed: World) -> None:
-    pages = [client_for(None).get(url).content.decode() for url in ["/lists/", "/lists/export.csv"]]
+    client = client_for(None)
+    pages = [client.get(url).content.decode() for url in ["/lists/", "/lists/export.csv"]]
+    pages.append(every_word(client.get("/lists/export.xlsx").content))
     for user in listed.users.values():
         for page in pages:
             assert user.get_username() not in page.replace("credit-list", "")

@@ -1,5 +1,6 @@
-"""Background jobs: the daily review-clock alerts, the daily licence expiry and reminders, and the worker
-that runs queued tasks (e-mails).
+"""Background jobs: the daily review-clock alerts, the daily licence expiry and reminders, the daily
+supervision sweep (report reminders and listing proposals), and the worker that runs queued tasks (e-mails,
+report ingestion).
 
 Django is set up inside each command, never at import, so that listing commands stays fast.
 """
@@ -61,6 +62,27 @@ def licence_expiry(on: datetime | None) -> None:
     expired = expire_due(day)
     reminded = send_expiry_reminders(day)
     click.echo(f"licence expiry on {day.isoformat()}: {expired} licences expired, {reminded} reminders sent")
+
+
+@jobs.command("supervision-sweep")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to judge the obligations on, YYYY-MM-DD (default: today in China).",
+)
+def supervision_sweep(on: datetime | None) -> None:
+    """Remind holders of reports falling due and propose listing for reports past their cure deadline."""
+    _setup_django()
+    from vatspilot.services.calendar.legal_day import legal_today
+    from vatspilot.services.supervision.obligation_sweep import sweep_obligations
+
+    day = on.date() if on is not None else legal_today()
+    result = sweep_obligations(day)
+    click.echo(
+        f"supervision sweep on {day.isoformat()}: {result.reminded} reminders sent, {result.proposed} listings proposed"
+    )
 
 
 @jobs.command()

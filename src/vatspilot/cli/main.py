@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "calendar": "vatspilot.cli.working_calendar:calendar",
     "keys": "vatspilot.cli.keys:keys",
     "licence": "vatspilot.cli.licence:licence",
+    "report": "vatspilot.cli.report:report",
 }
 
 

@@ -122,12 +122,30 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
 
 
 @click.command()
-def demo() -> None:
-    """Create the demo data set (once) and print the demo accounts and their password."""
+@click.option(
+    "--day",
+    "print_day",
+    is_flag=True,
+    help="Print the day the demo runs on (VATSPILOT_TODAY if set, else one with a report window open) and exit.",
+)
+def demo(print_day: bool) -> None:
+    """Create the demo data set (once) and print the demo accounts and their password, then the demo's
+    licences with their state and the accounts that see each, and its supervision."""
     _setup_django()
-    from vatspilot.cli.options import today
     from vatspilot.demo.data import PASSWORD, accounts, create_demo, demo_exists
+    from vatspilot.demo.licences import demo_licences
+    from vatspilot.services.calendar.legal_day import legal_today
 
+    # The day the demo is built on and judged on: `make run` pins VATSPILOT_TODAY to `vatspilot demo --day`
+    # for the demo, the server and the worker alike, so the three agree.
+    today = legal_today
+    if print_day:
+        from django.conf import settings
+
+        from vatspilot.demo.supervision import day_to_run
+
+        click.echo(day_to_run(legal_today(), pinned=bool(settings.VATSPILOT_TODAY)).isoformat())
+        return
     if demo_exists():
         click.echo("Demo data already present.")
     else:
@@ -135,3 +153,13 @@ def demo() -> None:
     click.echo(f"Demo accounts (password for all: {PASSWORD}):")
     for account in accounts():
         click.echo(f"  {account.username:<22} {account.role:<16} {account.scope}")
+    click.echo("Demo licences (public: /register/, /verify/NUMBER/, /lists/; the licence page /licences/NUMBER/):")
+    for licence in demo_licences(today(), [account.username for account in accounts()]):
+        click.echo(f"  {licence.number:<14} {licence.state:<10} {licence.holder}")
+        if licence.notes:
+            click.echo(f"  {'':<14} {'':<10} {'; '.join(licence.notes)}")
+        click.echo(f"  {'':<14} {'':<10} seen by: {', '.join(licence.seen_by)}")
+    from vatspilot.demo.supervision import summary_lines
+
+    for line in summary_lines(today()):
+        click.echo(line)

@@ -1,6 +1,7 @@
-"""The demo data set: organisations in the four Notice 107 regions, officials of every role, and
-applications in every state of the lifecycle, each brought there through the services (so every step
-has its timeline event, its audit entry and its notifications, exactly as in real use).
+"""The demo data set: organisations in the four Notice 107 regions, officials of every role,
+applications in every state of the lifecycle and licences in every state of theirs (demo/licences.py),
+each brought there through the services (so every step has its timeline event, its audit entry and its
+notifications, exactly as in real use).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from vatspilot.demo.licences import create_demo_licences, file_demo_change
+from vatspilot.demo.supervision import create_demo_supervision
 from vatspilot.domain.applications import Action, State
 from vatspilot.services import applications as svc
 from vatspilot.services.accounts.identity import create_applicant, create_staff_user
@@ -101,6 +104,31 @@ ORGANISATIONS = [
         10_000_000,
         [{"name": "Connect Global GmbH", "jurisdiction": "DE", "percent": 100}],
         [{"code": "B25-01"}, {"code": "B21", "scope": "edi"}],
+    ),
+    # Two holders for the licences whose state reaches beyond the licence (demo/licences.py): the revoked
+    # licence's holder goes on the dishonest list, which would fail the eligibility of any other
+    # application of its organisation; the oldest licence is issued when the rulebook's coverage begins.
+    DemoOrganisation(
+        "haidian",
+        "Skyline Edge Networks (Beijing) Co., Ltd.",
+        "天际边缘网络（北京）有限公司",
+        "91110108MA02C3D4EB",
+        "110108",
+        (),
+        10_000_000,
+        [{"name": "Skyline Edge Pte. Ltd.", "jurisdiction": "SG", "percent": 100}],
+        [{"code": "B11"}, {"code": "B12"}],
+    ),
+    DemoOrganisation(
+        "waigaoqiao",
+        "Old Harbour Commerce (Shanghai) Co., Ltd.",
+        "旧港商贸（上海）有限公司",
+        "91310115MA7K8L9M2M",
+        "310115",
+        ("ftz",),
+        10_000_000,
+        [{"name": "Old Harbour Trading Ltd", "jurisdiction": "HK", "percent": 100}],
+        [{"code": "B21", "scope": "e-commerce"}],
     ),
 ]
 
@@ -192,9 +220,19 @@ def create_demo(today: date, progress: Callable[[str], None] = lambda _: None) -
                 email=f"applicant-{spec.key}@demo.vatspilot.cn",
             )
         specs = {s.key: s for s in ORGANISATIONS}
+
+        def approve(key: str, start: date, until: date) -> Application:
+            progress(f"{key}: approved (its licence)")
+            return _build(users, organisations[key], specs[key], State.APPROVED, start, until)
+
+        # The licences first: their approvals are older than the plan's, and serials follow the days of issue.
+        create_demo_licences(today=today, users=users, approve=approve)
         for key, target, ago in PLAN:
             progress(f"{key}: {target.value}")
             _build(users, organisations[key], specs[key], target, _working_days_before(today, ago), today)
+        file_demo_change(today=today, users=users)
+        progress("supervision: a filed quarterly report with its findings, a rectification order, a draw")
+        create_demo_supervision(today=today, users=users)
 
 
 def _build(
@@ -203,8 +241,10 @@ def _build(
     spec: DemoOrganisation,
     target: State,
     start: date,
-    today: date,
+    until: date,
 ) -> Application:
+    """An application of ``organisation`` made ``start`` and brought to ``target``, its steps spread from
+    ``start`` towards ``until`` (an approval's licence is issued on the approval's day)."""
     applicant = users[f"applicant-{spec.key}"]
     officer = next(
         users[name] for name, role, scope in STAFF if role == "local_officer" and scope[:2] == spec.division_code[:2]
@@ -223,7 +263,7 @@ def _build(
         add_document_version(actor=applicant, application=application, kind=kind, uploaded_file=upload)
     if target is State.DRAFT:
         return application
-    day = iter(_days(start, today))
+    day = iter(_days(start, until))
 
     def act(user: Any, action: Action, **fields: Any) -> None:
         nonlocal application

@@ -1,6 +1,7 @@
 """The public bad-record and dishonest lists (Order 42 Art. 37): every entry in one query, as the 2018 MIIT
 notice says an entry reads (name, USCC, licence number, date, reason, listing authority), with its removal
-when removed. Nothing here names a person: only the enterprise, which the lists publish."""
+when removed. Nothing here names a person: only the enterprise, which the lists publish. The export's
+columns are declared once (EXPORT_COLUMNS) and written as CSV and as XLSX alike."""
 
 from __future__ import annotations
 
@@ -8,22 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from vatspilot.domain.licences.credit_lists import CreditList
+from vatspilot.queries.exports import ExportColumn, ExportTable, export_table
 from vatspilot.store.models import CreditListEntry
 
-__all__ = ["EXPORT_COLUMNS", "CreditLists", "ListedEntry", "credit_lists"]
-
-# The CSV's header: stable identifiers, the same in every language.
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "list",
-    "name",
-    "uscc",
-    "licence_number",
-    "listed_on",
-    "reason",
-    "listing_authority",
-    "removed_on",
-    "removal_reason",
-)
+__all__ = ["EXPORT_COLUMNS", "CreditLists", "ListedEntry", "credit_lists", "credit_lists_export"]
 
 
 @dataclass(frozen=True)
@@ -37,20 +26,6 @@ class ListedEntry:
     listing_authority: str
     removed_on: date | None
     removal_reason: str
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        return (
-            self.list.value,
-            self.name,
-            self.uscc,
-            self.licence_number,
-            self.listed_on.isoformat(),
-            self.reason,
-            self.listing_authority,
-            self.removed_on.isoformat() if self.removed_on else "",
-            self.removal_reason,
-        )
 
 
 @dataclass(frozen=True)
@@ -99,3 +74,24 @@ def credit_lists() -> CreditLists:
         dishonest=tuple(entry for entry in active if entry.list is CreditList.DISHONEST),
         removed=tuple(entry for entry in entries if entry.removed_on is not None),
     )
+
+
+# The export's columns, declared once for the CSV and the XLSX: stable identifiers, the same in every
+# language. The widths are the spreadsheet's, in characters.
+EXPORT_COLUMNS: tuple[ExportColumn[ListedEntry], ...] = (
+    ExportColumn("list", 11, lambda entry: entry.list.value),
+    ExportColumn("name", 30, lambda entry: entry.name),
+    ExportColumn("uscc", 21, lambda entry: entry.uscc),
+    ExportColumn("licence_number", 18, lambda entry: entry.licence_number),
+    ExportColumn("listed_on", 12, lambda entry: entry.listed_on),
+    ExportColumn("reason", 40, lambda entry: entry.reason),
+    ExportColumn("listing_authority", 18, lambda entry: entry.listing_authority),
+    ExportColumn("removed_on", 12, lambda entry: entry.removed_on),
+    ExportColumn("removal_reason", 30, lambda entry: entry.removal_reason),
+)
+
+
+def credit_lists_export(today: date) -> ExportTable:
+    """Both lists as the export's rows: the bad-record list's entries in force, the dishonest list's, then
+    the removed ones (the page's order), in EXPORT_COLUMNS; the file named for ``today``."""
+    return export_table(f"credit-lists-{today.isoformat()}", "credit lists", EXPORT_COLUMNS, credit_lists().every_entry)

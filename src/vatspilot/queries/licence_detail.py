@@ -17,9 +17,11 @@ from django.contrib.auth.models import User
 from vatspilot.domain.licences.certificate import LicensedService
 from vatspilot.domain.licences.lifecycle import LicenceAction, LicenceState
 from vatspilot.domain.licences.status import effective_state
+from vatspilot.queries.licence_filings import LicenceFilings, licence_filings
+from vatspilot.queries.network_exits import ExitSection, exit_section
 from vatspilot.services.licences.certificate import SigningKeyMissing, signing_keys
 from vatspilot.services.licences.lifecycle import available_actions
-from vatspilot.services.vocabulary import LICENCE_EVENTS, LICENCE_STATES
+from vatspilot.services.vocabulary import LICENCE_HISTORY_EVENTS, LICENCE_HISTORY_STATES, LICENCE_STATES
 from vatspilot.store.models import Licence, LicenceEvent
 
 
@@ -52,6 +54,8 @@ class LicenceDetail:
     history: tuple[LicenceStep, ...]
     actions: tuple[LicenceAction, ...]  # the decisions open to the reader, in the table's order
     certificate_available: bool  # the platform has its signing key: the certificate can be made now
+    network_exit: ExitSection | None = None  # after a revocation or cancellation (queries.network_exits)
+    filings: LicenceFilings | None = None  # the holder's change filings and renewals (queries.licence_filings)
 
 
 def _label(labels: Mapping[str, object], code: str) -> str:
@@ -63,9 +67,10 @@ def _step(event: LicenceEvent) -> LicenceStep:
     return LicenceStep(
         on=event.on,
         action=event.action,
-        action_label=_label(LICENCE_EVENTS, event.action),
-        from_state_label=_label(LICENCE_STATES, event.from_state),
-        to_state_label=_label(LICENCE_STATES, event.to_state),
+        # The history holds the network exit's steps too (their states the exit's).
+        action_label=_label(LICENCE_HISTORY_EVENTS, event.action),
+        from_state_label=_label(LICENCE_HISTORY_STATES, event.from_state),
+        to_state_label=_label(LICENCE_HISTORY_STATES, event.to_state),
         note=event.note,
     )
 
@@ -99,4 +104,6 @@ def licence_detail(actor: User, licence: Licence, *, today: date) -> LicenceDeta
         history=tuple(_step(event) for event in events),
         actions=tuple(available_actions(actor, licence, on=today)),
         certificate_available=_certificate_available(),
+        network_exit=exit_section(actor, licence, today=today),
+        filings=licence_filings(actor, licence, today=today),
     )

@@ -5,6 +5,8 @@ Anyone may read it without signing in, so these read models hold only what a lic
 public particulars. Nothing personal is ever read into them: no account, e-mail, actor, role or official's
 note, no document and no dossier. Each read is one query however many licences there are (an entry, two:
 the licence and its timeline).
+
+The export's columns are declared once (EXPORT_COLUMNS) and written as CSV and as XLSX alike.
 """
 
 from __future__ import annotations
@@ -19,24 +21,10 @@ from django.db.models import Q, QuerySet
 from vatspilot.domain.licences.certificate import LicensedService
 from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.domain.licences.status import effective_state
+from vatspilot.queries.exports import ExportColumn, ExportTable, export_table
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.store.models import Jurisdiction, Licence, LicenceEvent
 from vatspilot.store.validators import province_code
-
-# The bulk export's columns, stable for whoever loads the file.
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "number",
-    "holder_zh",
-    "holder_en",
-    "uscc",
-    "region",
-    "services",
-    "areas_zh",
-    "areas_en",
-    "status",
-    "valid_from",
-    "valid_to",
-)
 
 
 @dataclass(frozen=True)
@@ -72,13 +60,6 @@ class RegisterEvent:
 class RegisterEntry:
     licence: RegisterLicence
     history: tuple[RegisterEvent, ...]
-
-
-@dataclass(frozen=True)
-class RegisterExportRow:
-    """One licence as one row of the export: in the order of EXPORT_COLUMNS, lists joined."""
-
-    cells: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -210,25 +191,25 @@ def _areas(services: tuple[LicensedService, ...], chinese: bool) -> str:
     return "; ".join(f"{s.code}: {'、'.join(s.areas_zh) if chinese else ', '.join(s.areas_en)}" for s in services)
 
 
-def register_rows_for_export(today: date) -> list[RegisterExportRow]:
-    """Every licence, newest first, as the export's rows (EXPORT_COLUMNS)."""
-    rows = []
-    for licence in (_public(licence, today) for licence in _licences()):
-        rows.append(
-            RegisterExportRow(
-                cells=(
-                    licence.number,
-                    licence.holder_name_zh,
-                    licence.holder_name_en,
-                    licence.uscc,
-                    licence.region,
-                    "; ".join(s.code for s in licence.services),
-                    _areas(licence.services, chinese=True),
-                    _areas(licence.services, chinese=False),
-                    licence.status.value,
-                    licence.valid_from.isoformat(),
-                    licence.valid_until.isoformat(),
-                )
-            )
-        )
-    return rows
+# The export's columns, declared once for the CSV and the XLSX; the headers are stable for whoever loads
+# the file. The widths are the spreadsheet's, in characters.
+EXPORT_COLUMNS: tuple[ExportColumn[RegisterLicence], ...] = (
+    ExportColumn("number", 18, lambda licence: licence.number),
+    ExportColumn("holder_zh", 30, lambda licence: licence.holder_name_zh),
+    ExportColumn("holder_en", 40, lambda licence: licence.holder_name_en),
+    ExportColumn("uscc", 21, lambda licence: licence.uscc),
+    ExportColumn("region", 9, lambda licence: licence.region),
+    ExportColumn("services", 16, lambda licence: "; ".join(s.code for s in licence.services)),
+    ExportColumn("areas_zh", 30, lambda licence: _areas(licence.services, chinese=True)),
+    ExportColumn("areas_en", 40, lambda licence: _areas(licence.services, chinese=False)),
+    ExportColumn("status", 11, lambda licence: licence.status.value),
+    ExportColumn("valid_from", 12, lambda licence: licence.valid_from),
+    ExportColumn("valid_to", 12, lambda licence: licence.valid_until),
+)
+
+
+def register_export(today: date, licences: Iterable[RegisterLicence] | None = None) -> ExportTable:
+    """The export of ``licences`` (a search's result, in its order), or of every licence, newest first,
+    with their status on ``today``; one row per licence in EXPORT_COLUMNS."""
+    chosen = search_register(today=today) if licences is None else licences
+    return export_table(f"licence-register-{today.isoformat()}", "licence register", EXPORT_COLUMNS, chosen)

@@ -10,7 +10,10 @@ from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from vatspilot.domain.applications import Action, DeadlineStatus, State
+from vatspilot.domain.licences.exit import ExitAction, ExitState
+from vatspilot.domain.licences.filings import ChangeKind, FilingAction, FilingKind, FilingState
 from vatspilot.domain.licences.lifecycle import LicenceAction, LicenceState
+from vatspilot.domain.supervision.findings import FindingAction, FindingState, Severity
 from vatspilot.store.models import AssessmentResult, DocumentKind, OpinionKind, Role
 
 STATES: Mapping[str, StrOrPromise] = {
@@ -181,6 +184,11 @@ LICENCE_EVENTS: Mapping[str, StrOrPromise] = {
     LicenceAction.REVOKE: pgettext_lazy("register", "Revoked"),
     LicenceAction.CANCEL: pgettext_lazy("register", "Cancelled"),
     LicenceAction.EXPIRE: pgettext_lazy("register", "Expired"),
+    # The holder's filings' steps (services.licences.filings): "filing.<action>".
+    "filing.file": pgettext_lazy("register", "Filing made by the holder"),
+    "filing.approve": pgettext_lazy("register", "Filing approved"),
+    "filing.refuse": pgettext_lazy("register", "Filing refused"),
+    "filing.withdraw": pgettext_lazy("register", "Filing withdrawn"),
 }
 
 # The verification page's answer, by effective status.
@@ -228,3 +236,93 @@ def label(vocabulary: str, code: object) -> str:
     if code is None or code == "":
         return ""
     return str(VOCABULARIES[vocabulary].get(str(code), code))
+
+
+# The network exit's words (services.licences.exits): its states, its buttons, and its steps as the
+# licence's history and the register name them (their action "exit.<action>", their states the exit's).
+EXIT_STATES: Mapping[str, StrOrPromise] = {
+    ExitState.REQUIRED: pgettext_lazy("register", "Exit required"),
+    ExitState.IN_PROGRESS: pgettext_lazy("register", "Exit in progress"),
+    ExitState.DONE_REPORTED: pgettext_lazy("register", "Exit reported done"),
+    ExitState.COMPLETED: pgettext_lazy("register", "Exit completed"),
+}
+EXIT_ACTIONS: Mapping[str, StrOrPromise] = {
+    ExitAction.FILE_PLAN: _("File the exit plan"),
+    ExitAction.REPORT_PROGRESS: _("Report progress"),
+    ExitAction.REPORT_DONE: _("Report the exit done"),
+    ExitAction.CONFIRM: _("Confirm the exit complete"),
+    ExitAction.SEND_BACK: _("Send the exit back"),
+}
+EXIT_EVENTS: Mapping[str, StrOrPromise] = {
+    "exit.file_plan": pgettext_lazy("register", "Network exit: plan filed"),
+    "exit.report_progress": pgettext_lazy("register", "Network exit: progress reported"),
+    "exit.report_done": pgettext_lazy("register", "Network exit: reported done"),
+    "exit.confirm": pgettext_lazy("register", "Network exit: confirmed complete"),
+    "exit.send_back": pgettext_lazy("register", "Network exit: sent back"),
+}
+# A licence's history holds the exit's steps too: these name every step and state it shows.
+LICENCE_HISTORY_EVENTS: Mapping[str, StrOrPromise] = {**LICENCE_EVENTS, **EXIT_EVENTS}
+LICENCE_HISTORY_STATES: Mapping[str, StrOrPromise] = {**LICENCE_STATES, **EXIT_STATES}
+
+
+# The holder's filings (services.licences.filings): their kinds, the kinds of change, their states and
+# the buttons of their decisions.
+FILING_KINDS: Mapping[str, StrOrPromise] = {
+    FilingKind.CHANGE: _("Change filing"),
+    FilingKind.RENEWAL: _("Renewal"),
+}
+CHANGE_KINDS: Mapping[str, StrOrPromise] = {
+    ChangeKind.SHAREHOLDERS: _("Shareholders"),
+    ChangeKind.SCOPE: _("Business scope"),
+    ChangeKind.NAME: _("Company name"),
+    ChangeKind.LEGAL_REPRESENTATIVE: _("Legal representative"),
+    ChangeKind.CAPITAL: _("Registered capital"),
+}
+FILING_STATES: Mapping[str, StrOrPromise] = {
+    FilingState.FILED: _("Filed: awaiting MIIT's decision"),
+    FilingState.APPROVED: pgettext_lazy("filing", "Approved"),
+    FilingState.REFUSED: pgettext_lazy("filing", "Refused"),
+    FilingState.WITHDRAWN: pgettext_lazy("filing", "Withdrawn"),
+}
+FILING_ACTIONS: Mapping[str, StrOrPromise] = {
+    FilingAction.APPROVE: _("Approve the filing"),
+    FilingAction.REFUSE: _("Refuse the filing"),
+    FilingAction.WITHDRAW: _("Withdraw the filing"),
+}
+
+
+# A finding's words (services.supervision.findings): its states, severities, the buttons of its actions
+# and its timeline's steps (the escalation ladder's rungs among them).
+FINDING_STATES: Mapping[str, StrOrPromise] = {
+    FindingState.OPEN: pgettext_lazy("finding", "Open"),
+    FindingState.REMEDIATION_REPORTED: _("Remediation reported"),
+    FindingState.RECTIFICATION_ORDERED: _("Rectification ordered"),
+    FindingState.SCOPE_REDUCED: _("Scope reduced"),
+    FindingState.RESOLVED: pgettext_lazy("finding", "Resolved"),
+    FindingState.DISMISSED: pgettext_lazy("finding", "Dismissed"),
+    FindingState.REVOKED: pgettext_lazy("finding", "Licence revoked"),
+}
+FINDING_SEVERITIES: Mapping[str, StrOrPromise] = {
+    Severity.CRITICAL: pgettext_lazy("severity", "Critical"),
+    Severity.HIGH: pgettext_lazy("severity", "High"),
+    Severity.MEDIUM: pgettext_lazy("severity", "Medium"),
+    Severity.LOW: pgettext_lazy("severity", "Low"),
+}
+FINDING_ACTIONS: Mapping[str, StrOrPromise] = {
+    FindingAction.REPORT_REMEDIATION: _("Report the remediation"),
+    FindingAction.ACCEPT_REMEDIATION: _("Accept the remediation"),
+    FindingAction.REJECT_REMEDIATION: _("Reject the remediation"),
+    FindingAction.DISMISS: _("Dismiss the finding"),
+    FindingAction.ORDER_RECTIFICATION: _("Order rectification"),
+    FindingAction.REDUCE_SCOPE: _("Reduce the licence's scope"),
+    FindingAction.REVOKE: _("Revoke the licence"),
+}
+FINDING_EVENTS: Mapping[str, StrOrPromise] = {
+    FindingAction.REPORT_REMEDIATION: _("Remediation reported"),
+    FindingAction.ACCEPT_REMEDIATION: _("Remediation accepted"),
+    FindingAction.REJECT_REMEDIATION: _("Remediation rejected"),
+    FindingAction.DISMISS: _("Finding dismissed"),
+    FindingAction.ORDER_RECTIFICATION: _("Rectification ordered"),
+    FindingAction.REDUCE_SCOPE: _("Licence scope reduced"),
+    FindingAction.REVOKE: _("Licence revoked"),
+}

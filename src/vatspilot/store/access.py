@@ -43,11 +43,14 @@ from vatspilot.store.models import (
     Document,
     DocumentVersion,
     Licence,
+    LicenceFiling,
     Membership,
     Organisation,
+    QuarterlyReport,
     Role,
     StaffRole,
 )
+from vatspilot.store.models.supervision import Finding, Inspection
 
 # The jurisdiction rule (see Reach); tests/store/test_store_access.py holds visibility and the guards'
 # roles to agree on it for every role.
@@ -239,3 +242,90 @@ def _get(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
 
 def _is_active_user(actor: Actor) -> bool:
     return bool(actor is not None and actor.is_authenticated and actor.is_active)
+
+
+def access_filing(actor: Actor, number: str, filing_id: Any) -> LicenceFiling:
+    """The filing ``filing_id`` on the licence numbered ``number``, if ``actor`` may see that licence
+    (access_licence); else NotFound, as if it did not exist (a filing of another licence too)."""
+    licence = access_licence(actor, number)
+    filing: LicenceFiling = _get(LicenceFiling.objects.filter(licence=licence), filing_id, "filing")
+    filing.licence = licence
+    return filing
+
+
+def access_report(actor: Actor, report_id: Any) -> QuarterlyReport:
+    """The quarterly report ``report_id``, if ``actor`` may see its licence (access_licence's rule: whoever
+    sees the licence sees its reports); else NotFound, exactly as if it did not exist."""
+    reports = QuarterlyReport.objects.filter(licence__application__in=visible_applications(actor).values("pk"))
+    report: QuarterlyReport = _get(
+        reports.select_related("licence__application", "licence__organisation"), report_id, "report"
+    )
+    return report
+
+
+# --- Supervision (issue 10): findings and inspections ------------------------------------------------
+# A finding is seen by the holder's members and by the supervisors whose reach (Reach, the one
+# jurisdiction rule) covers the licence's application: every MIIT reviewer, a local officer for the
+# jurisdictions on their role. An inspection is seen by those supervisors and by the inspectors on its
+# team. Other national roles (CAC, MPS, experts, administrators) supervise no licence, so see neither.
+
+
+def _supervised_jurisdictions(reach: Reach) -> frozenset[int] | None:
+    """The jurisdictions a supervisor's local officer role covers; None for every one (MIIT)."""
+    if Role.MIIT_REVIEWER in reach.national:
+        return None
+    return frozenset().union(*(ids for role, ids in reach.local if role == Role.LOCAL_OFFICER))
+
+
+def visible_findings(actor: Actor, *, reach: Reach | None = None) -> QuerySet[Finding]:
+    """The findings ``actor`` may see; ``reach`` is the actor's, when the caller has read it already."""
+    if not _is_active_user(actor):
+        return Finding.objects.none()
+    covered = _supervised_jurisdictions(reach if reach is not None else Reach.of(actor))
+    if covered is None:
+        return Finding.objects.all()
+    visible = Q(licence__organisation__in=Membership.objects.filter(user=actor).values("organisation"))
+    if covered:
+        visible |= Q(licence__application__jurisdiction_id__in=sorted(covered))
+    return Finding.objects.filter(visible)
+
+
+def access_finding(actor: Actor, finding_id: Any) -> Finding:
+    """The finding, if ``actor`` may see it; else NotFound, exactly as if it did not exist."""
+    finding: Finding = _get(visible_findings(actor).select_related("licence__application"), finding_id, "finding")
+    return finding
+
+
+def visible_inspections(actor: Actor, *, reach: Reach | None = None) -> QuerySet[Inspection]:
+    """The inspections ``actor`` may see: the supervisors' in their reach, an inspector's own team's."""
+    if not _is_active_user(actor):
+        return Inspection.objects.none()
+    reach = reach if reach is not None else Reach.of(actor)
+    covered = _supervised_jurisdictions(reach)
+    if covered is None:
+        return Inspection.objects.all()
+    visible = Q(pk__in=[])
+    if covered:
+        visible |= Q(licence__application__jurisdiction_id__in=sorted(covered))
+    if Role.INSPECTOR in reach.national:
+        visible |= Q(pk__in=Inspection.inspectors.through.objects.filter(user=actor).values("inspection"))
+    return Inspection.objects.filter(visible)
+
+
+def access_inspection(actor: Actor, inspection_id: Any) -> Inspection:
+    """The inspection, if ``actor`` may see it; else NotFound, exactly as if it did not exist."""
+    inspection: Inspection = _get(
+        visible_inspections(actor).select_related("licence__application", "draw"), inspection_id, "inspection"
+    )
+    return inspection
+
+
+def supervised_licences(actor: Actor, *, reach: Reach | None = None) -> QuerySet[Licence]:
+    """The licences ``actor`` supervises (not those they merely hold): every one for an MIIT reviewer,
+    those of the jurisdictions on a local officer's role; none for anyone else."""
+    if not _is_active_user(actor):
+        return Licence.objects.none()
+    covered = _supervised_jurisdictions(reach if reach is not None else Reach.of(actor))
+    if covered is None:
+        return Licence.objects.all()
+    return Licence.objects.filter(application__jurisdiction_id__in=sorted(covered))

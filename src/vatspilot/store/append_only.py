@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 GUARD_TABLE = "store_guard_lift"
-# 0007 guards the first two, 0008 the licence timeline.
-APPEND_ONLY_TABLES = ("store_auditentry", "store_applicationevent", "store_licenceevent")
+# 0007 guards the first two, 0008 the licence timeline, 0013 the supervision timeline.
+APPEND_ONLY_TABLES = ("store_auditentry", "store_applicationevent", "store_licenceevent", "store_supervisionevent")
 
 
 @contextmanager

@@ -11,13 +11,21 @@ from vatspilot.web.views import (
     applications,
     documents,
     dossier,
+    findings,
     home,
     inbox,
+    inspections,
+    licence_filings,
+    licence_oversight,
     licences,
     lists,
+    network_exits,
     queue,
     register,
+    reports,
     staff,
+    supervision,
+    track,
 )
 
 app_name = "web"
@@ -43,9 +51,49 @@ urlpatterns = [
         name="action",
     ),
     path("documents/<int:version_id>/download/", documents.download, name="download"),
+    path("licences/", licence_oversight.licence_overview, name="licences"),
     path("licences/<str:number>/", licences.licence_page, name="licence"),
     path("licences/<str:number>/certificate.pdf", licences.certificate, name="licence_certificate"),
     path("licences/<str:number>/actions/<slug:action>/", licences.licence_action, name="licence_action"),
+    # The holder's change filings and renewals, and the decisions on them (web.views.licence_filings).
+    path("licences/<str:number>/filings/change/", licence_filings.change_page, name="filing_change"),
+    path("licences/<str:number>/filings/renewal/", licence_filings.renewal_page, name="filing_renewal"),
+    path("licences/<str:number>/filings/<int:filing_id>/", licence_filings.filing_page, name="filing"),
+    path(
+        "licences/<str:number>/filings/<int:filing_id>/<slug:action>/",
+        licence_filings.filing_action,
+        name="filing_action",
+    ),
+    # The orderly network exit after a revocation or cancellation: its page, its steps, the supervisors' list.
+    path("licences/<str:number>/exit/", network_exits.exit_page, name="exit"),
+    path("licences/<str:number>/exit/<slug:action>/", network_exits.exit_action, name="exit_action"),
+    path("exits/", network_exits.exit_list, name="exits"),
+    path("exits/export.<str:extension>", network_exits.exit_list_export, name="exits_export"),
+    # The quarterly reports (web.views.reports): a licence's obligations calendar, a report's page, its
+    # forms, its uploads and their progress partial (polled by htmx), and its lifecycle actions.
+    path("licences/<str:number>/reports/", reports.obligations_page, name="licence_reports"),
+    path(
+        "licences/<str:number>/reports/export.<str:extension>",
+        reports.obligations_export,
+        name="licence_reports_export",
+    ),
+    path("licences/<str:number>/reports/open/", reports.open_report_action, name="report_open"),
+    path("reports/<int:report_id>/", reports.report_detail, name="report"),
+    path("reports/<int:report_id>/data/", reports.report_data, name="report_data"),
+    path("reports/<int:report_id>/uploads/<slug:part>/", reports.report_upload, name="report_upload"),
+    path("reports/<int:report_id>/runs/<str:run_id>/progress", reports.run_progress, name="report_run_progress"),
+    path("reports/<int:report_id>/actions/<slug:action>/", reports.report_action, name="report_action"),
+    # Findings and the escalation ladder (issue 10): the list, a finding's page, its actions, its evidence.
+    path("findings/", findings.finding_list_page, name="findings"),
+    path("findings/export.<str:extension>", findings.finding_export, name="findings_export"),
+    path("findings/<int:finding_id>/", findings.finding_page, name="finding"),
+    path("findings/<int:finding_id>/evidence/<int:evidence_id>/", findings.evidence_download, name="finding_evidence"),
+    path("findings/<int:finding_id>/<slug:action>/", findings.finding_action, name="finding_action"),
+    # Random inspections: the supervisors' and inspectors' page, each draw's public page, the team's page.
+    path("inspections/", inspections.inspections_page, name="inspections"),
+    path("inspections/draws/<int:draw_id>/", inspections.draw_page, name="draw"),
+    path("inspections/<int:inspection_id>/", inspections.inspection_page, name="inspection"),
+    path("inspections/<int:inspection_id>/record/", inspections.inspection_record, name="inspection_record"),
     path("queue/", queue.queue, name="queue"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
@@ -57,8 +105,16 @@ urlpatterns = [
     # The public register and the certificate QR code's target: open to anyone, no sign-in.
     path("register/", register.register_search, name="register"),
     path("register/export.csv", register.register_export_csv, name="register_export_csv"),
+    path("register/export.xlsx", register.register_export_xlsx, name="register_export_xlsx"),
     path("register/<str:number>/", register.register_licence, name="register_licence"),
     path("verify/<str:number>/", register.verify, name="verify"),
     path("lists/", lists.lists, name="lists"),
     path("lists/export.csv", lists.lists_export_csv, name="lists_export_csv"),
+    path("lists/export.xlsx", lists.lists_export_xlsx, name="lists_export_xlsx"),
+    # The supervisors' dashboard (MIIT reviewers, local officers) and its exports.
+    path("supervision/", supervision.dashboard, name="supervision"),
+    path("supervision/export/<slug:name>.<str:extension>", supervision.dashboard_export, name="supervision_export"),
+    # The public tracker (no sign-in): an application's stage by its tracking number.
+    path("track/", track.track_search, name="track"),
+    path("track/<str:number>/", track.track_application, name="track_application"),
 ]

@@ -122,3 +122,31 @@ def test_no_reminder_for_a_revoked_licence(world: World) -> None:
 
     assert send_expiry_reminders(LAST_DAY - timedelta(days=7)) == 0
     assert _reminders() == []
+
+
+def test_a_renewed_licence_is_reminded_again_before_its_new_last_day(world: World) -> None:
+    from vatspilot.domain.applications import Role
+    from vatspilot.services.licences.filings import approve_filing, file_renewal
+
+    licence = world.licence()
+    assert send_expiry_reminders(LAST_DAY - timedelta(days=90)) == 1  # 2030-03-04, the renewal deadline too
+    filing = file_renewal(
+        actor=world.applicant,
+        licence=licence,
+        on=date(2030, 3, 4),
+        launched={"B11": date(2025, 7, 1), "B25-05": date(2025, 9, 1)},
+    )
+    approve_filing(
+        actor=world.users[Role.MIIT_REVIEWER], filing=filing, on=date(2030, 3, 10), expected_version=1, reason="ok"
+    )
+    new_last_day = date(2035, 6, 2)
+    assert Licence.objects.get(pk=licence.pk).valid_until == new_last_day
+
+    assert send_expiry_reminders(LAST_DAY - timedelta(days=30)) == 0  # the old schedule is over
+    assert send_expiry_reminders(new_last_day - timedelta(days=90)) == 1
+    assert send_expiry_reminders(new_last_day - timedelta(days=90)) == 0  # once
+    assert list(LicenceReminder.objects.order_by("id").values_list("valid_until", "days", "sent_on")) == [
+        (LAST_DAY, 90, date(2030, 3, 4)),
+        (new_last_day, 90, date(2035, 3, 4)),
+    ]
+    assert [subject for _, subject, _ in _reminders()] == [f"Licence {NUMBER} expires in 90 days"] * 2

@@ -65,6 +65,8 @@ def test_each_decision_has_its_kind(world: World) -> None:
     assert _licence_rows() == [
         ("applicant", "licence.suspended", f"Licence {NUMBER} suspended", licence.application_id),
         ("applicant", "licence.revoked", f"Licence {NUMBER} revoked", licence.application_id),
+        # The revocation opens the network exit (services.licences.exits): the holder hears it is required.
+        ("applicant", "licence.exit_required", f"Network exit required for licence {NUMBER}", licence.application_id),
     ]
 
 

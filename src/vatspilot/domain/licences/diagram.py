@@ -1,4 +1,5 @@
-"""docs/licences.md: the licence's lifecycle and the network exit, generated from their tables.
+"""docs/licences.md: the licence's lifecycle, the holder's filings and the network exit, generated from their
+tables.
 
 Regenerate: `python -m vatspilot.domain.licences.diagram > docs/licences.md` (a test fails when it is stale).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from vatspilot.domain.licences.exit import EXIT_WORKFLOW
+from vatspilot.domain.licences.filings import FILING_WORKFLOW
 from vatspilot.domain.licences.lifecycle import LICENCE_WORKFLOW
 from vatspilot.domain.lifecycle.diagram import render_workflow
 
@@ -36,8 +38,19 @@ def render() -> str:
             "passed without the authority's confirmation."
         ),
     )
-    # One page: the exit's title becomes a second-level section.
-    return licence.rstrip("\n") + "\n\n#" + exit_page
+    filing_page = render_workflow(
+        FILING_WORKFLOW,
+        title="The holder's change filings and renewals",
+        source="vatspilot.domain.licences.filings.FILING_WORKFLOW",
+        command=COMMAND,
+        intro=(
+            "Filed by a member of the holder; MIIT approves through the licence's own row (`approve_change`, "
+            "its eligibility re-checked on the day; `renew`, filed in time and every service launched) or "
+            "refuses with its reason; the holder may withdraw it while it is pending. See docs/licence-filings.md."
+        ),
+    )
+    # One page: the filings' and the exit's titles become second-level sections.
+    return licence.rstrip("\n") + "\n\n#" + filing_page.rstrip("\n") + "\n\n#" + exit_page
 
 
 def main() -> None:

@@ -90,3 +90,34 @@ def exit_overdue(state: ExitState, plan: ExitPlan | None, today: date) -> bool:
     """Past the migration deadline and not confirmed complete (no plan yet: not overdue by a deadline,
     but the supervisors see it as `required`)."""
     return state is not ExitState.COMPLETED and plan is not None and today > plan.migration_deadline
+
+
+def days_overdue(state: ExitState, plan: ExitPlan | None, today: date) -> int:
+    """How many days past the migration deadline an unconfirmed exit is on ``today`` (0 when it is not
+    overdue: on the deadline day itself the holder is still in time)."""
+    if plan is None or not exit_overdue(state, plan, today):
+        return 0
+    return (today - plan.migration_deadline).days
+
+
+def plan_problem(plan: ExitPlan) -> tuple[str, str] | None:
+    """The field at fault in a plan and the refusal's code, or None for a sound plan (PLAN_SOUND, told
+    field by field so that the form can name the one to correct)."""
+    if plan.users_to_migrate < 0:
+        return "users_to_migrate", "negative-count"
+    if plan.migration_deadline < plan.users_notified_on:
+        return "migration_deadline", "deadline-before-notice"
+    return None
+
+
+def progress_problem(plan: ExitPlan | None, previous: int, reported: int) -> str | None:
+    """Why a progress report cannot be right, or None. A report states how many users have moved so far:
+    it cannot be negative, exceed the users the plan must move, or fall below the last report (users
+    who moved do not move back; a report repeating the last count, with a new note, is allowed)."""
+    if reported < 0:
+        return "negative-count"
+    if plan is not None and reported > plan.users_to_migrate:
+        return "more-than-planned"
+    if reported < previous:
+        return "fewer-than-reported"
+    return None

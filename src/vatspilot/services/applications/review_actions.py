@@ -20,6 +20,7 @@ from vatspilot.domain.applications import (
     SecurityAssessment,
     State,
 )
+from vatspilot.domain.applications.tracking import new_tracking_number
 from vatspilot.domain.shared.errors import InputError
 from vatspilot.services import lifecycle
 from vatspilot.services.applications.dossier import recompute_determination
@@ -46,6 +47,13 @@ def submit_application(
         except InputError as error:
             raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
         transition, role = lifecycle.decide_for(APPLICATIONS, actor, current, Action.SUBMIT)
+        if current.tracking_number is None:
+            # The public's handle on it (/track/), given once. Drawn again in the (1 in 2**40) case it is
+            # taken; the unique column still guards two submissions drawing the same number at once.
+            number = new_tracking_number()
+            while Application.objects.filter(tracking_number=number).exists():
+                number = new_tracking_number()
+            current.tracking_number = number
         lifecycle.apply_transition(
             APPLICATIONS,
             actor=actor,
@@ -53,7 +61,9 @@ def submit_application(
             transition=transition,
             role=role,
             on=on,
-            also_save=("determination", "rulebook_version"),  # as judged on the day of submission
+            # As judged on the day of submission, and the number the public tracks it by.
+            also_save=("determination", "rulebook_version", "tracking_number"),
+            extra={"tracking_number": current.tracking_number},
         )
     return current
 

@@ -21,26 +21,21 @@ from django.utils.translation import gettext as _
 
 from vatspilot.domain.licences.lifecycle import LicenceAction
 from vatspilot.services import lifecycle
+from vatspilot.services.licences.exits import open_exit
 from vatspilot.services.licences.lifecycle import licences_on
 from vatspilot.services.licences.lists import list_revocation
 from vatspilot.services.lifecycle import ActionRefused
+from vatspilot.services.lifecycle.text_fields import decision_reason
 from vatspilot.store.models import Licence
 
 __all__ = ["cancel_licence", "reduce_licence_scope", "reinstate_licence", "revoke_licence", "suspend_licence"]
-
-
-def _reason(reason: str) -> str:
-    text = reason.strip()
-    if not text:
-        raise ActionRefused("reason-required", _("State the reason and legal basis of the decision."), field="reason")
-    return text
 
 
 def _decide(
     *, actor: User, licence: Licence, action: LicenceAction, on: date, expected_version: int | None, reason: str
 ) -> Licence:
     """An action that changes nothing but the status, with its reason."""
-    text = _reason(reason)
+    text = decision_reason(reason)
     spec = licences_on(on)
     with transaction.atomic():
         current, row, role = lifecycle.take(
@@ -96,20 +91,26 @@ def revoke_licence(*, actor: User, licence: Licence, on: date, expected_version:
             expected_version=expected_version,
             reason=reason,
         )
+        # The orderly network exit the revocation requires, opened in its transaction.
+        open_exit(actor=actor, licence=revoked, on=on)
         list_revocation(actor=actor, licence=revoked, on=on)
     return revoked
 
 
 def cancel_licence(*, actor: User, licence: Licence, on: date, expected_version: int | None, reason: str) -> Licence:
-    """Cancel a valid or suspended licence whose holder applied for it (the table's guard)."""
-    return _decide(
-        actor=actor,
-        licence=licence,
-        action=LicenceAction.CANCEL,
-        on=on,
-        expected_version=expected_version,
-        reason=reason,
-    )
+    """Cancel a valid or suspended licence whose holder applied for it (the table's guard); its orderly
+    network exit is opened in the same transaction."""
+    with transaction.atomic():
+        cancelled = _decide(
+            actor=actor,
+            licence=licence,
+            action=LicenceAction.CANCEL,
+            on=on,
+            expected_version=expected_version,
+            reason=reason,
+        )
+        open_exit(actor=actor, licence=cancelled, on=on)
+    return cancelled
 
 
 def reduced_services(
@@ -211,7 +212,7 @@ def reduce_licence_scope(
     """A structured partial revocation: ``remove_services`` (codes) are taken off the licence and each
     service in ``narrow_areas`` keeps only the areas listed (English names). The services are rewritten
     in the same versioned write as the step; the table's guard refuses a reduction that leaves none."""
-    text = _reason(reason)
+    text = decision_reason(reason)
     removed = list(dict.fromkeys(remove_services))
     with transaction.atomic():
         # Whether this actor may reduce this licence now is asked before its input is judged, so that

@@ -6,6 +6,12 @@ Online, the register too: the number must be there, the signed content must be w
 now (a certificate from before a scope reduction or a change no longer is: the verdict says which part
 differs), and the verdict is the licence's effective status (domain.licences.status: `expired` also for
 a valid or suspended one past its last day).
+
+After an approved change filing (services.licences.filings) an old certificate is `not genuine`: the
+register has stated other particulars since the change's approval, whose day the reason gives. After a
+renewal alone, an old certificate still states what was true (the licence, valid until the day it
+names); the renewal only extended it. So it is `valid` until that day, the reason naming the renewed
+validity and asking for the current certificate, and `expired` after it, as the offline check says.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from vatspilot.domain.licences.certificate import CertificateContent
-from vatspilot.domain.licences.lifecycle import LicenceState
+from vatspilot.domain.licences.lifecycle import LicenceAction, LicenceState
 from vatspilot.domain.licences.status import effective_state, validity_ended
 from vatspilot.domain.shared.text import LocalizedText
 from vatspilot.services.calendar.legal_day import legal_today
@@ -30,7 +36,7 @@ from vatspilot.services.licences.certificate_pdf import (
     sign_certificate,
 )
 from vatspilot.services.licences.signing_key import SigningKeyPaths
-from vatspilot.store.models import Licence
+from vatspilot.store.models import Licence, LicenceEvent
 
 # The issuing authority of every pilot licence.
 AUTHORITY = LocalizedText(
@@ -120,6 +126,17 @@ def verify_certificate(pdf: bytes, *, offline: bool, today: date | None = None) 
         return Verdict(CertificateVerdict.NOT_GENUINE, signed.number, _("no licence with this number in the register"))
     differences = _differences(signed, certificate_content(licence))
     status = CertificateVerdict(effective_state(LicenceState(licence.status), licence.valid_until, day).value)
+    if differences == ("validity",) and status is CertificateVerdict.VALID and _renewed_from(licence, signed):
+        return _renewed_verdict(signed, licence, day)
+    since = _changed_on(licence) if differences and status is CertificateVerdict.VALID else None
+    if since is not None:
+        reason = _("the register has stated other %(parts)s since %(day)s: ask the holder for the current certificate")
+        return Verdict(
+            CertificateVerdict.NOT_GENUINE,
+            signed.number,
+            reason % {"parts": _parts(differences), "day": since.isoformat()},
+            differences,
+        )
     if differences and status is CertificateVerdict.VALID:
         # A genuine but superseded certificate (say, one listing a service removed since) must not pass
         # for the licence as it stands.
@@ -182,3 +199,45 @@ def _differences(signed: CertificateContent, register: CertificateContent) -> tu
         if part and part not in parts and getattr(signed, field.name) != getattr(register, field.name):
             parts.append(part)
     return tuple(parts)
+
+
+# The licence's history actions these verdicts read (services.licences.filings writes them through the
+# licence's table: approve_change and renew).
+_APPROVE_CHANGE = LicenceAction.APPROVE_CHANGE.value
+_RENEW = LicenceAction.RENEW.value
+
+
+def _renewed_from(licence: Licence, signed: CertificateContent) -> bool:
+    """Whether the certificate states the licence as issued, with a last valid day a renewal moved on."""
+    if signed.issued_on != licence.issued_on or signed.valid_until >= licence.valid_until:
+        return False
+    renewals = LicenceEvent.objects.filter(licence=licence, action=_RENEW).values_list("details", flat=True)
+    return any(
+        isinstance(details, dict) and details.get("valid_until_before") == signed.valid_until.isoformat()
+        for details in renewals
+    )
+
+
+def _renewed_verdict(signed: CertificateContent, licence: Licence, day: date) -> Verdict:
+    days = {"day": signed.valid_until.isoformat(), "renewed": licence.valid_until.isoformat()}
+    if validity_ended(signed.valid_until, day):
+        reason = _(
+            "this certificate's validity ended on %(day)s; the licence was renewed until %(renewed)s: ask the "
+            "holder for the current certificate"
+        )
+        return Verdict(CertificateVerdict.EXPIRED, signed.number, reason % days, ("validity",))
+    reason = _(
+        "in the register, renewed until %(renewed)s; this certificate states the validity before the renewal "
+        "(until %(day)s): download the current certificate"
+    )
+    return Verdict(CertificateVerdict.VALID, signed.number, reason % days, ("validity",))
+
+
+def _changed_on(licence: Licence) -> date | None:
+    """The day of the licence's latest approved change, if it has one."""
+    return (
+        LicenceEvent.objects.filter(licence=licence, action=_APPROVE_CHANGE)
+        .order_by("-on", "-id")
+        .values_list("on", flat=True)
+        .first()
+    )

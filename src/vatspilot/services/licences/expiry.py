@@ -9,7 +9,8 @@ stays expired even if a later licence fails, and the next run picks up the rest.
 
 Reminders: when a gap (the job did not run) leaves several due, only the most urgent is sent; the larger
 ones are simply not sent and need no row, since the domain's rule never picks a larger reminder once a
-smaller one is due. The unique (licence, days) row makes a second run on the same day send nothing.
+smaller one is due. The unique (licence, valid_until, days) row makes a second run on the same day send
+nothing; a renewal moves the last valid day, so the reminders before the new one are sent again.
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ def send_expiry_reminders(today: date) -> int:
     sent = 0
     live = Licence.objects.filter(status__in=_LIVE, valid_until__gte=today).order_by("pk")
     for licence in live:
-        already = LicenceReminder.objects.filter(licence=licence).values_list("days", flat=True)
+        # Only the reminders for the current last valid day count: a renewal starts the schedule again.
+        already = LicenceReminder.objects.filter(licence=licence, valid_until=licence.valid_until).values_list(
+            "days", flat=True
+        )
         days = expiry_reminder_due(licence.valid_until, today, already)
         if days is None:
             continue
@@ -78,7 +82,7 @@ def send_expiry_reminders(today: date) -> int:
 
 
 def _remind(licence: Licence, days: int, today: date) -> None:
-    LicenceReminder.objects.create(licence=licence, days=days, sent_on=today)
+    LicenceReminder.objects.create(licence=licence, valid_until=licence.valid_until, days=days, sent_on=today)
     application = Application.objects.select_related("organisation", "jurisdiction").get(pk=licence.application_id)
     notify_about(
         kind=NotificationKind.LICENCE_EXPIRY_REMINDER,

@@ -71,14 +71,29 @@ def roles_of(actor: User, licence: Licence) -> list[LicenceRole]:
     return _roles(actor, licence.organisation_id, _holder_organisations(actor), _is_miit_reviewer(actor))
 
 
-def facts_on(licence: Licence, on: date, *, services_remaining: int | None = None) -> LicenceFacts:
+def facts_on(
+    licence: Licence,
+    on: date,
+    *,
+    services_remaining: int | None = None,
+    change_keeps_eligibility: bool | None = None,
+    renewal_filed_on: date | None = None,
+    renewal_lead_days: int = 0,
+    every_service_launched: bool | None = None,
+) -> LicenceFacts:
     """What the guards judge as of ``on``. Without a reduction's input, a reduction is judged as one that
-    narrows areas only (it keeps every service): it is offered whenever the licence has a service."""
+    narrows areas only (it keeps every service): it is offered whenever the licence has a service. The
+    change and renewal facts come from the filing being approved (services.licences.filings); without
+    one, approve_change and renew are not offered."""
     remaining = len(licence.services or []) if services_remaining is None else services_remaining
     return LicenceFacts(
         today=on,
         valid_until=licence.valid_until,
         services_remaining_after_reduction=remaining,
+        change_keeps_eligibility=change_keeps_eligibility,
+        renewal_filed_on=renewal_filed_on,
+        renewal_lead_days=renewal_lead_days,
+        every_service_launched=every_service_launched,
         cancellation_requested=licence.cancellation_requested_on is not None,
     )
 
@@ -96,6 +111,13 @@ def _describe_refusal(refused: TransitionRefused, _licence: Licence) -> str:
         "not_expired": _("The licence's validity has ended."),
         "keeps_a_service": _("At least one service must remain: removing every service is a revocation."),
         "cancellation_requested": _("The holder has not applied for the licence's cancellation."),
+        "change_keeps_eligibility": _(
+            "The ownership and scope as changed are not eligible on the day of approval: the change cannot be approved."
+        ),
+        "renewal_filed_in_time": _("The renewal was not filed in time: it cannot be granted."),
+        "every_service_launched": _(
+            "A licensed service was never launched during the validity: the licence cannot be renewed."
+        ),
     }
     guard = str(refused.params.get("guard", ""))
     return messages.get(guard, _("The action is not allowed now (%(code)s).") % {"code": code})
@@ -142,12 +164,30 @@ def _roles_and_facts_on(
     return roles_and_facts
 
 
-def licences_on(on: date, *, services_remaining: int | None = None) -> LicenceSpec:
+def licences_on(
+    on: date,
+    *,
+    services_remaining: int | None = None,
+    change_keeps_eligibility: bool | None = None,
+    renewal_filed_on: date | None = None,
+    renewal_lead_days: int = 0,
+    every_service_launched: bool | None = None,
+) -> LicenceSpec:
     """The licence's spec with its guards judging the facts as of ``on`` (and, for a scope reduction,
-    the number of services it leaves)."""
+    the number of services it leaves; for a change filing's approval, whether the re-check keeps every
+    service eligible; for a renewal's, its filing day, the lead days then and whether every service was
+    launched)."""
     return dataclasses.replace(
         LICENCES,
-        facts_of=lambda licence: facts_on(licence, on, services_remaining=services_remaining),
+        facts_of=lambda licence: facts_on(
+            licence,
+            on,
+            services_remaining=services_remaining,
+            change_keeps_eligibility=change_keeps_eligibility,
+            renewal_filed_on=renewal_filed_on,
+            renewal_lead_days=renewal_lead_days,
+            every_service_launched=every_service_launched,
+        ),
         roles_and_facts=_roles_and_facts_on(on),
     )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from vatspilot.domain.licences.credit_lists import CreditList, listing_overdue
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.services.lifecycle import ActionRefused
+from vatspilot.services.lifecycle.text_fields import required_text
 from vatspilot.store.audit import record_audit
 from vatspilot.store.models import CreditListEntry, Licence, Role, StaffRole
 
@@ -38,13 +39,6 @@ MIIT_AUTHORITY = "工业和信息化部"
 def _require_miit(actor: User) -> None:
     if not StaffRole.objects.filter(user=actor, role=Role.MIIT_REVIEWER).exists():
         raise ActionRefused("role-not-allowed", _("Only an MIIT reviewer may change the credit lists."))
-
-
-def _text(value: str, field: str) -> str:
-    text = value.strip()
-    if not text:
-        raise ActionRefused("field-required", _("This field is required."), field=field)
-    return text
 
 
 def _snapshot(entry: CreditListEntry) -> dict[str, object]:
@@ -80,12 +74,12 @@ def list_enterprise(
     number = licence_number.strip()
     entry = CreditListEntry(
         list=kind.value,
-        name=_text(name, "name"),
-        uscc=_text(uscc, "uscc").upper(),
+        name=required_text(name, field="name"),
+        uscc=required_text(uscc, field="uscc").upper(),
         licence_number=number,
         listed_on=listed_on,
-        reason=_text(reason, "reason"),
-        listing_authority=_text(listing_authority, "listing_authority"),
+        reason=required_text(reason, field="reason"),
+        listing_authority=required_text(listing_authority, field="listing_authority"),
         penalty_decided_on=penalty_decided_on,
     )
     if penalty_decided_on is not None and penalty_decided_on > listed_on:
@@ -104,7 +98,7 @@ def list_enterprise(
 def remove_listing(*, actor: User, entry: CreditListEntry, removed_on: date, reason: str) -> CreditListEntry:
     """Remove a listing, recording the date and reason; the entry stays, marked removed."""
     _require_miit(actor)
-    text = _text(reason, "reason")
+    text = required_text(reason, field="reason")
     with transaction.atomic():
         current = CreditListEntry.objects.select_for_update().get(pk=entry.pk)
         if current.removed_on is not None:

@@ -132,6 +132,73 @@ MESSAGES: Mapping[str, tuple[Promise, Promise]] = {
             "A renewal must be filed in time; after the last valid day the licence expires."
         ),
     ),
+    # The filing decisions use "licence", "on", "reason" and "filed_on" (the day the holder filed).
+    NotificationKind.LICENCE_FILING_APPROVED: (
+        _("Filing on licence %(licence)s approved"),
+        _(
+            "MIIT approved the filing of %(filed_on)s on licence %(licence)s of %(organisation)s on %(on)s. "
+            "The licence page shows the licence as it now stands; download the current certificate there."
+            "\n\nReason: %(reason)s"
+        ),
+    ),
+    NotificationKind.LICENCE_FILING_REFUSED: (
+        _("Filing on licence %(licence)s refused"),
+        _(
+            "MIIT refused the filing of %(filed_on)s on licence %(licence)s of %(organisation)s on %(on)s."
+            "\n\nReason: %(reason)s\n\n"
+            "You may apply for administrative reconsideration or bring an administrative lawsuit in "
+            "accordance with the law."
+        ),
+    ),
+    # The network exit's kinds use "licence", "on" (the step's date), "users_migrated", "users_to_migrate"
+    # and, for a sending back, "reason".
+    NotificationKind.LICENCE_EXIT_REQUIRED: (
+        _("Network exit required for licence %(licence)s"),
+        _(
+            "Licence %(licence)s of %(organisation)s ended on %(on)s. The holder must now carry out an orderly "
+            "network exit: on the licence page, file the exit plan (the day the users are told, the migration "
+            "deadline and the number of users to migrate), report the progress, and report when every user "
+            "has moved."
+        ),
+    ),
+    NotificationKind.LICENCE_EXIT_DONE_REPORTED: (
+        _("Network exit of licence %(licence)s reported done"),
+        _(
+            "%(organisation)s (%(jurisdiction)s) reported on %(on)s that every user of licence %(licence)s has "
+            "moved: %(users_migrated)s of %(users_to_migrate)s. Confirm the exit on the licence page, or send "
+            "it back."
+        ),
+    ),
+    NotificationKind.LICENCE_EXIT_CONFIRMED: (
+        _("Network exit of licence %(licence)s confirmed"),
+        _(
+            "The authority confirmed on %(on)s that the network exit of licence %(licence)s of %(organisation)s "
+            "is complete."
+        ),
+    ),
+    NotificationKind.LICENCE_EXIT_SENT_BACK: (
+        _("Network exit of licence %(licence)s sent back"),
+        _(
+            "The authority sent back the network exit of licence %(licence)s of %(organisation)s on %(on)s: it "
+            "is in progress again.\n\nReason: %(reason)s"
+        ),
+    ),
+    NotificationKind.REPORT_DUE_SOON: (
+        _("Report %(obligation)s of licence %(licence)s due on %(due_on)s"),
+        _(
+            "The report %(obligation)s of licence %(licence)s of %(organisation)s is due on %(due_on)s. A report "
+            "not filed by %(cure_deadline)s leads to a proposal to list the licensee on the bad-record list "
+            "(MIIT Order No. 42, Art. 38)."
+        ),
+    ),
+    NotificationKind.REPORT_LISTING_PROPOSED: (
+        _("Report %(obligation)s of licence %(licence)s missed its cure deadline"),
+        _(
+            "%(organisation)s has not filed the report %(obligation)s of licence %(licence)s, due on %(due_on)s, "
+            "by the cure deadline %(cure_deadline)s. It is proposed for the bad-record list (MIIT Order No. 42, "
+            "Art. 38): decide the listing on the lists page."
+        ),
+    ),
 }
 
 

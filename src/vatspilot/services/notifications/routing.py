@@ -11,6 +11,11 @@
 - application.withdrawn: the members, and whoever held the file when it was withdrawn;
 - licence.suspended, .reinstated, .scope_reduced, .revoked: the members of the holder, the organisation
   whose application the licence was issued on.
+- licence.filing_approved, .filing_refused: the same members (the holder filed it).
+- licence.exit_required, .exit_confirmed, .exit_sent_back: the same members (the holder exits);
+- licence.exit_done_reported: the MIIT reviewers and the local officers of the application's jurisdiction.
+- report.due_soon: the members of the holder; report.listing_proposed: the MIIT reviewers and the local
+  officers of the application's jurisdiction (they supervise the licensee).
 
 Only active users are notified.
 """
@@ -41,6 +46,12 @@ _TO_MEMBERS: frozenset[str] = frozenset(
         NotificationKind.LICENCE_REVOKED,
         NotificationKind.LICENCE_CANCELLED,
         NotificationKind.LICENCE_EXPIRY_REMINDER,
+        NotificationKind.LICENCE_FILING_APPROVED,
+        NotificationKind.LICENCE_FILING_REFUSED,
+        NotificationKind.LICENCE_EXIT_REQUIRED,
+        NotificationKind.LICENCE_EXIT_CONFIRMED,
+        NotificationKind.LICENCE_EXIT_SENT_BACK,
+        NotificationKind.REPORT_DUE_SOON,
     }
 )
 
@@ -69,6 +80,9 @@ def recipients_for(kind: str, application: Application) -> list[User]:
         who = [_with_roles(Role.INSPECTOR)]
     elif kind == NotificationKind.WITHDRAWN:
         who = [_members(application), _holders(application, _status_before_withdrawal(application))]
+    elif kind in (NotificationKind.LICENCE_EXIT_DONE_REPORTED, NotificationKind.REPORT_LISTING_PROPOSED):
+        # The supervisors of the exit: MIIT, and the local officers covering the holder's jurisdiction.
+        who = [_with_roles(Role.MIIT_REVIEWER), _local_officers(application)]
     else:  # supplement answered, clock alerts
         who = [_holders(application, application.status)]
     return _active_users([part for part in who if part is not None])
@@ -123,3 +137,12 @@ def _status_before_withdrawal(application: Application) -> str | None:
         withdrawals = ApplicationEvent.objects.filter(application=application, action=Action.WITHDRAW)
         status = withdrawals.order_by("-at", "-id").values_list("from_state", flat=True).first()
     return status
+
+
+def _local_officers(application: Application) -> _Ids:
+    """The local officers whose role names the application's jurisdiction."""
+    return (
+        f"SELECT s.user_id FROM {_STAFF} s JOIN {_STAFF_JURISDICTIONS} j ON j.staffrole_id = s.id"
+        " WHERE s.role = %s AND j.jurisdiction_id = %s",
+        [Role.LOCAL_OFFICER.value, application.jurisdiction_id],
+    )

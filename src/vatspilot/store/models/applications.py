@@ -56,6 +56,8 @@ class Application(StatusRecord):
         help_text=_("The province of the organisation's place of registration."),
     )
     status = models.CharField(_("status"), max_length=40, default=DRAFT, db_index=True)
+    # Given at submission (domain.applications.tracking): what the public looks the application up by.
+    tracking_number = models.CharField(_("tracking number"), max_length=16, unique=True, null=True, blank=True)
 
     # Percentages are exact: a fraction is read back as the Decimal of its stored text and a Decimal is
     # written as that number (contracts.json_numbers), never through a binary float.

@@ -21,7 +21,7 @@ from vatspilot.domain.licences.filings import FilingKind, FilingState
 from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.store.models.applications import Application
 from vatspilot.store.models.decisions import Decision
-from vatspilot.store.models.immutable import ImmutableModel
+from vatspilot.store.models.events import TimelineEvent
 from vatspilot.store.models.organisations import Organisation
 from vatspilot.store.models.status_record import DirectStatusChange, StaleRecord, StatusRecord
 
@@ -101,37 +101,19 @@ def _texts(value: object) -> tuple[str, ...]:
     return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
-class LicenceEvent(ImmutableModel):
+class LicenceEvent(TimelineEvent):
     """One row per step of the licence's life (issue, suspension, reduction, ...), with its date, the
-    actor (none for the daily job) and the role; append-only in the database too (migration 0008)."""
+    actor (none for the daily job) and the role; append-only in the database too (migration 0008). Its
+    `details` are the step's public particulars (services removed, new validity, ...): the register shows
+    them, never the `note`."""
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="events", verbose_name=_("licence"))
-    action = models.CharField(_("action"), max_length=40)
-    from_state = models.CharField(_("from"), max_length=40, blank=True)
-    to_state = models.CharField(_("to"), max_length=40)
-    on = models.DateField(_("date"))
-    at = models.DateTimeField(_("time"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    role = models.CharField(_("role"), max_length=40)
-    note = models.TextField(_("note"), blank=True)
-    # The public particulars of the step (services removed, new validity, ...): shown on the register.
-    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("licence event")
         verbose_name_plural = _("licence events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["licence", "at"], name="store_licence_event_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.licence_id} {self.action}: {self.from_state} -> {self.to_state}"
 
 
 class LicenceSerial(models.Model):
@@ -151,10 +133,12 @@ class LicenceSerial(models.Model):
 
 
 class LicenceReminder(models.Model):
-    """An expiry reminder sent (or passed over) for a licence: one row per (licence, days), so the daily
-    job sends each at most once even when run twice."""
+    """An expiry reminder sent (or passed over) for a licence: one row per (licence, last valid day, days),
+    so the daily job sends each at most once even when run twice, and a renewed licence (a new last valid
+    day) is reminded again before its new expiry (migration 0012)."""
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("licence"))
+    valid_until = models.DateField(_("valid until"))
     days = models.PositiveSmallIntegerField(_("days before expiry"))
     sent_on = models.DateField(_("sent on"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -164,7 +148,9 @@ class LicenceReminder(models.Model):
         verbose_name_plural = _("licence reminders")
         ordering = ["licence", "-days"]
         constraints = [
-            models.UniqueConstraint(fields=["licence", "days"], name="store_licence_reminder_once"),
+            models.UniqueConstraint(
+                fields=["licence", "valid_until", "days"], name="store_licence_reminder_once_per_validity"
+            ),
         ]
 
     def __str__(self) -> str:

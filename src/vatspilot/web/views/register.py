@@ -1,5 +1,5 @@
 """The public register of licences, open to anyone without signing in: the search, one licence with its
-history, the QR code's verification page and the bulk export (CSV).
+history, the QR code's verification page and the export of a search's licences (CSV and XLSX).
 
 The pages only render the read models of vatspilot.queries.register, which hold nothing personal. The
 statuses are effective on the legal day (a licence past its last day is expired before the daily job
@@ -9,9 +9,10 @@ records it). The words for the licence's states, steps and verdicts are the lice
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
@@ -23,19 +24,27 @@ from django.views.decorators.http import require_GET
 from django_stubs_ext import StrOrPromise
 
 from vatspilot.domain.licences.lifecycle import LicenceState
+from vatspilot.queries.exports import ExportTable
+from vatspilot.queries.network_exits import public_exit
 from vatspilot.queries.register import (
-    EXPORT_COLUMNS,
     Named,
     RegisterEntry,
     RegisterLicence,
     register_entry,
+    register_export,
     register_regions,
-    register_rows_for_export,
     register_services,
     search_register,
 )
 from vatspilot.services.calendar.legal_day import legal_today
-from vatspilot.services.vocabulary import LICENCE_EVENTS, LICENCE_STATES, LICENCE_VERDICTS
+from vatspilot.services.vocabulary import (
+    LICENCE_EVENTS,
+    LICENCE_HISTORY_EVENTS,
+    LICENCE_HISTORY_STATES,
+    LICENCE_STATES,
+    LICENCE_VERDICTS,
+)
+from vatspilot.web.exports import csv_response, xlsx_response
 
 # The words are the licence's vocabulary (services/vocabulary.py), shared with the licence page.
 STATES = LICENCE_STATES
@@ -83,19 +92,17 @@ def _results(rows: list[RegisterLicence]) -> list[tuple[RegisterLicence, StrOrPr
     return [(row, STATES[row.status]) for row in rows]
 
 
-@login_not_required
-@require_GET
-def register_search(request: HttpRequest) -> HttpResponse:
-    today = legal_today()
-    chinese = _chinese()
+def _search(
+    request: HttpRequest, today: date, chinese: bool
+) -> tuple[RegisterSearchForm, list[str], list[RegisterLicence]]:
+    """The search the query string asks for: the form, its errors (each naming its field) and the licences
+    found. The page and both exports run it, so an export holds exactly the rows the page lists."""
     form = RegisterSearchForm(
         request.GET or None, regions=register_regions(), services=register_services(today), chinese=chinese
     )
-    errors: list[str] = []
-    rows: list[RegisterLicence] = []
     if not form.is_bound:
-        rows = search_register(today=today)
-    elif form.is_valid():
+        return form, [], search_register(today=today)
+    if form.is_valid():
         data = form.cleaned_data
         rows = search_register(
             text=data["text"],
@@ -106,14 +113,39 @@ def register_search(request: HttpRequest) -> HttpResponse:
             status=LicenceState(data["status"]) if data["status"] else None,
             today=today,
         )
-    else:
-        errors = [
-            _("%(field)s: %(problem)s") % {"field": form.fields[name].label, "problem": problem}
-            for name, problems in form.errors.items()
-            for problem in problems
-        ]
-    context = {"form": form, "errors": errors, "results": _results(rows), "chinese": chinese, "today": today}
+        return form, [], rows
+    errors = [
+        _("%(field)s: %(problem)s") % {"field": form.fields[name].label, "problem": problem}
+        for name, problems in form.errors.items()
+        for problem in problems
+    ]
+    return form, errors, []
+
+
+def _export_query(form: RegisterSearchForm) -> str:
+    """The query string that makes an export hold the page's rows: the search's filters given, if any."""
+    if not form.is_bound or not form.is_valid():
+        return ""
+    return urlencode([(name, value) for name, value in form.cleaned_data.items() if value])
+
+
+def _page(request: HttpRequest, today: date, chinese: bool) -> HttpResponse:
+    form, errors, rows = _search(request, today, chinese)
+    context = {
+        "form": form,
+        "errors": errors,
+        "results": _results(rows),
+        "chinese": chinese,
+        "today": today,
+        "export_query": _export_query(form),
+    }
     return render(request, "web/register/search.html", context, status=400 if errors else 200)
+
+
+@login_not_required
+@require_GET
+def register_search(request: HttpRequest) -> HttpResponse:
+    return _page(request, legal_today(), _chinese())
 
 
 def _state(code: str) -> StrOrPromise:
@@ -130,8 +162,14 @@ def register_licence(request: HttpRequest, number: str) -> HttpResponse:
     entry = _entry(number)
     if entry is None:
         raise Http404(number)
+    # The history holds the network exit's steps too, in the exit's states (services.vocabulary).
     history = [
-        (event, EVENTS.get(event.action, event.action), _state(event.from_state), _state(event.to_state))
+        (
+            event,
+            LICENCE_HISTORY_EVENTS.get(event.action, event.action),
+            LICENCE_HISTORY_STATES.get(event.from_state, event.from_state),
+            LICENCE_HISTORY_STATES.get(event.to_state, event.to_state),
+        )
         for event in entry.history
     ]
     context = {
@@ -139,6 +177,7 @@ def register_licence(request: HttpRequest, number: str) -> HttpResponse:
         "status": STATES[entry.licence.status],
         "history": history,
         "chinese": _chinese(),
+        "network_exit": public_exit(number),
     }
     return render(request, "web/register/licence.html", context)
 
@@ -161,16 +200,23 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/register/verify.html", context)
 
 
+def _export(request: HttpRequest, write: Callable[[ExportTable], HttpResponse]) -> HttpResponse:
+    """The licences the search would list (every licence without filters), written by ``write``; a bad
+    filter is the search page's 400 naming the field, not a file."""
+    today, chinese = legal_today(), _chinese()
+    _form, errors, rows = _search(request, today, chinese)
+    if errors:
+        return _page(request, today, chinese)
+    return write(register_export(today, rows))
+
+
 @login_not_required
 @require_GET
 def register_export_csv(request: HttpRequest) -> HttpResponse:
-    today = legal_today()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="licence-register-{today.isoformat()}.csv"'
-    # The byte-order mark tells Excel the file is UTF-8, or it shows the Chinese names as mojibake.
-    response.write("\ufeff")
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in register_rows_for_export(today):
-        writer.writerow(row.cells)
-    return response
+    return _export(request, csv_response)
+
+
+@login_not_required
+@require_GET
+def register_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, xlsx_response)

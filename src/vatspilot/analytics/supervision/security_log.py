@@ -1,0 +1,373 @@
+"""The security log of a quarterly report: read, validated and checked.
+
+One event a line, NDJSON or CSV (a header row), with the fields ``time``, ``severity``, ``category``,
+``incident_grade``, ``reported_at``, ``vulnerability_id`` and ``status`` ("incident grade", "reported-at"
+and other spellings of the names are the same field). Streamed as the node list is (`tabular`): a rejected
+file reports line, field and reason for its first 100 errors.
+
+- ``time``, ``reported_at``: ISO 8601 date and time. Without an offset it is China time (UTC+8), the time
+  the authority keeps; with one (``+08:00``, ``Z``) it is that.
+- ``severity``: critical, high, medium, low or info.
+- ``incident_grade`` (an incident's line): general, major, serious or especially-serious, or the grade
+  in Chinese (一般, 较大, 重大, 特别重大). "Major" is 较大, the lowest grade the reporting deadline covers.
+- ``vulnerability_id`` (a vulnerability's line) and ``status``: open, in-progress, fixed or closed. A line
+  that is an incident or a vulnerability needs a status.
+
+Checks, each a finding with its rule (`RULES`):
+
+- an incident of grade major or above reported later than the deadline after it happened, or not reported
+  by the day asked about (rulebook `parameter:incident-report-hours`, CAC Measures for the Administration
+  of National Cybersecurity Incident Reporting, in force 2025-11-01, C1: 1 hour for critical information
+  infrastructure operators, 4 hours for other operators). An incident before the Measures were in force is
+  not judged by them;
+- a vulnerability still open past its remediation deadline on the day asked about (rulebook
+  `parameter:remediation-days`: critical 15, high 30, medium 60, low 90 days from the day it was first
+  logged; a policy default, U: no statutory number exists, legal-facts 0.6). A vulnerability's lines are
+  read together: first logged at its earliest line, its status and severity those of its latest line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from vatspilot.analytics.supervision.node_list import CheckRule
+from vatspilot.analytics.supervision.tabular import (
+    DEFAULT_CHUNK_ROWS,
+    FORMATS,
+    ErrorLog,
+    Progress,
+    ProgressCallback,
+    chunks,
+    errors_of,
+    ndjson_chunks,
+    records,
+    required,
+)
+from vatspilot.domain.policy.rules import Rulebook
+
+COLUMNS = ("time", "severity", "category", "incident_grade", "reported_at", "vulnerability_id", "status")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+GRADES = ("general", "major", "serious", "especially-serious")
+GRADES_ZH = {"一般": "general", "较大": "major", "重大": "serious", "特别重大": "especially-serious"}
+REPORTABLE_GRADES = ("major", "serious", "especially-serious")  # 较大 and above
+STATUSES = ("open", "in-progress", "fixed", "closed")
+OPEN_STATUSES = ("open", "in-progress")
+# The validated log keeps these three as enumerations: a byte a line instead of a string (a log of a
+# million lines is held whole once accepted).
+SEVERITY, GRADE, STATUS = pl.Enum(SEVERITIES), pl.Enum(GRADES), pl.Enum(STATUSES)
+KINDS = ("incident", "vulnerability", "other")  # what a line records: the first that applies
+KIND = pl.Enum(KINDS)
+CHINA = ZoneInfo("Asia/Shanghai")
+CHINA_OFFSET_HOURS = 8
+TEXT_MAX_LENGTH = 128
+TIME_FORMAT_HINT = "not a date and time (ISO 8601, e.g. 2025-11-03T10:00:00+08:00)"
+
+INCIDENT_HOURS = "parameter:incident-report-hours"
+REMEDIATION_DAYS = "parameter:remediation-days"
+
+RULES: dict[str, CheckRule] = {
+    "incident-reported-late": CheckRule(
+        "log:incident-reported-late",
+        "high",
+        "CAC Measures for the Administration of National Cybersecurity Incident Reporting, Arts. 2-4 (in force "
+        "2025-11-01): incidents graded major or above reported within 1 hour by critical information "
+        "infrastructure operators and within 4 hours by other operators (rulebook parameter:incident-report-hours)",
+        "《国家网络安全事件报告管理办法》（国家互联网信息办公室）第二条至第四条（2025年11月1日起施行）："
+        "较大及以上网络安全事件，关键信息基础设施运营者1小时内、其他网络运营者4小时内报告",
+        "C1",
+    ),
+    "incident-not-reported": CheckRule(
+        "log:incident-not-reported",
+        "critical",
+        "CAC Measures for the Administration of National Cybersecurity Incident Reporting, Arts. 2-4 (in force "
+        "2025-11-01): an incident graded major or above not reported by its deadline",
+        "《国家网络安全事件报告管理办法》（国家互联网信息办公室）第二条至第四条（2025年11月1日起施行）："
+        "较大及以上网络安全事件逾期未报告",
+        "C1",
+    ),
+    "vulnerability-overdue": CheckRule(
+        "log:vulnerability-overdue",
+        "high",
+        "Provisions on the Management of Security Vulnerabilities of Network Products (2021), Art. 8 and "
+        "Cybersecurity Law Art. 22 (remedy in a timely way; no number of days is set): the platform's "
+        "remediation deadlines by severity (rulebook parameter:remediation-days)",
+        "《网络产品安全漏洞管理规定》第八条、《网络安全法》第二十二条（及时修补，未规定天数）："
+        "平台按严重程度设定的整改期限（规则库 parameter:remediation-days）",
+        "U",
+    ),
+}
+
+
+def _instants(texts: pl.Series) -> pl.Series:
+    """Texts as instants (UTC): with their offset (or Z), or in China time without one. China time is
+    UTC+8 all year (no daylight saving since 1991), so a fixed offset, cheaper than a zone database.
+    A failed parse is slow, so each later format is tried only on the texts the earlier ones left."""
+    text = texts.str.replace(" ", "T", literal=True, n=1)
+    result = text.str.to_datetime("%+", strict=False, time_zone="UTC")
+    retry = (result.is_null() & text.is_not_null()).arg_true()
+    if retry.len():
+        left = text.gather(retry)
+        naive = left.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False)
+        again = naive.is_null().arg_true()
+        if again.len():
+            naive = naive.scatter(again, left.gather(again).str.to_datetime("%Y-%m-%dT%H:%M", strict=False))
+        china = naive.dt.replace_time_zone("UTC") - timedelta(hours=CHINA_OFFSET_HOURS)
+        result = result.scatter(retry, china)
+    return result
+
+
+def _china_day(column: str) -> pl.Expr:
+    return (pl.col(column) + pl.duration(hours=CHINA_OFFSET_HOURS)).dt.date()
+
+
+def _grade() -> pl.Expr:
+    return pl.col("incident_grade").replace(GRADES_ZH).str.to_lowercase().str.replace_all(r"[\s_]+", "-")
+
+
+def _typed(raw: pl.DataFrame) -> pl.DataFrame:
+    return raw.with_columns(
+        _time=_instants(raw["time"]),
+        _reported_at=_instants(raw["reported_at"]),
+        _severity=pl.col("severity").str.to_lowercase(),
+        _grade=_grade(),
+        _status=pl.col("status").str.to_lowercase().str.replace_all(r"[\s_]+", "-"),
+    )
+
+
+def _checks() -> dict[str, pl.Expr]:
+    def one_of(column: str, values: tuple[str, ...]) -> pl.Expr:
+        return pl.col(column).is_not_null() & ~pl.col(column).is_in(values)
+
+    listed = ", ".join
+    needs_status = pl.col("incident_grade").is_not_null() | pl.col("vulnerability_id").is_not_null()
+    return {
+        "time": required("time").when(pl.col("_time").is_null()).then(pl.lit(TIME_FORMAT_HINT)),
+        "severity": required("severity")
+        .when(one_of("_severity", SEVERITIES))
+        .then(pl.lit("not one of " + listed(SEVERITIES))),
+        "category": pl.when(pl.col("category").str.len_chars() > TEXT_MAX_LENGTH).then(
+            pl.lit(f"longer than {TEXT_MAX_LENGTH} characters")
+        ),
+        "incident_grade": pl.when(pl.col("incident_grade").is_not_null() & ~pl.col("_grade").is_in(GRADES)).then(
+            pl.lit("not one of " + listed(GRADES) + " (or 一般, 较大, 重大, 特别重大)")
+        ),
+        "reported_at": pl.when(pl.col("reported_at").is_not_null() & pl.col("_reported_at").is_null())
+        .then(pl.lit(TIME_FORMAT_HINT))
+        .when(pl.col("_reported_at") < pl.col("_time"))
+        .then(pl.lit("before the event's time")),
+        "vulnerability_id": pl.when(pl.col("vulnerability_id").str.len_chars() > TEXT_MAX_LENGTH).then(
+            pl.lit(f"longer than {TEXT_MAX_LENGTH} characters")
+        ),
+        "status": pl.when(needs_status & pl.col("status").is_null())
+        .then(pl.lit("required for an incident or a vulnerability"))
+        .when(one_of("_status", STATUSES))
+        .then(pl.lit("not one of " + listed(STATUSES))),
+    }
+
+
+def read_security_log(
+    path: Path, *, chunk_rows: int = DEFAULT_CHUNK_ROWS, progress: ProgressCallback | None = None
+) -> pl.DataFrame:
+    """The validated log: line, time and reported_at (UTC instants), severity, category, incident_grade
+    (English), vulnerability_id, status, kind (incident, vulnerability or other). Raises `UploadRejected`
+    when any line has an error."""
+    log = ErrorLog(order=("(row)", *COLUMNS))
+    checks = _checks()
+    kept: list[pl.DataFrame] = []
+    rows_read = 0
+    if FORMATS.get(path.suffix.lower()) == "ndjson":
+        blocks = ndjson_chunks(path, COLUMNS, chunk_rows)
+    else:
+        blocks = chunks(records(path, COLUMNS, ("csv", "ndjson")), COLUMNS, chunk_rows)
+    for number, (raw, read_errors, read) in enumerate(blocks, start=1):
+        frame = _typed(raw)
+        log.add_chunk([*read_errors, *errors_of(frame, checks)])
+        rows_read += read
+        if log.count == 0:
+            kept.append(
+                frame.select(
+                    "line",
+                    pl.col("_time").alias("time"),
+                    pl.col("_reported_at").alias("reported_at"),
+                    pl.col("_severity").cast(SEVERITY).alias("severity"),
+                    "category",
+                    pl.col("_grade").cast(GRADE).alias("incident_grade"),
+                    "vulnerability_id",
+                    pl.col("_status").cast(STATUS).alias("status"),
+                    pl.when(pl.col("incident_grade").is_not_null())
+                    .then(pl.lit("incident"))
+                    .when(pl.col("vulnerability_id").is_not_null())
+                    .then(pl.lit("vulnerability"))
+                    .otherwise(pl.lit("other"))
+                    .cast(KIND)
+                    .alias("kind"),
+                )
+            )
+        else:
+            kept.clear()
+        if progress is not None:
+            progress(Progress(rows_read=rows_read, errors=log.count, chunks=number))
+    if log.count:
+        raise log.rejected(rows_read)
+    if not kept:
+        return _empty()
+    return pl.concat(kept)
+
+
+def _empty() -> pl.DataFrame:
+    instant = pl.Datetime("us", "UTC")
+    return pl.DataFrame(
+        schema={
+            "line": pl.Int64,
+            "time": instant,
+            "reported_at": instant,
+            "severity": SEVERITY,
+            "category": pl.String,
+            "incident_grade": GRADE,
+            "vulnerability_id": pl.String,
+            "status": STATUS,
+            "kind": KIND,
+        }
+    )
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of a day in China time, as the day asked about is counted."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=CHINA) - timedelta(microseconds=1)
+
+
+def _hours_by_period(rulebook: Rulebook, operator: str) -> list[tuple[date, date | None, int]]:
+    periods = []
+    for entry in rulebook.parameters:
+        if entry.meta.id != INCIDENT_HOURS:
+            continue
+        value = entry.value
+        if not isinstance(value, Mapping) or operator not in value:
+            known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "none"
+            raise ValueError(f"{INCIDENT_HOURS} has no hours for {operator!r} (it has: {known})")
+        periods.append((entry.meta.period.start, entry.meta.period.end, int(value[operator])))
+    return periods
+
+
+def check_incidents(log: pl.DataFrame, rulebook: Rulebook, operator: str, as_of: date) -> pl.DataFrame:
+    """Incidents of grade major or above reported late, or unreported past their deadline on ``as_of``.
+    ``operator``: "cii" (critical information infrastructure operator), "other", or another kind the
+    parameter names. The hours are those in force on the incident's day (China time)."""
+    day = _china_day("time")
+    hours: pl.Expr = pl.lit(None, dtype=pl.Int64)
+    for start, end, value in _hours_by_period(rulebook, operator):
+        in_force = day >= start if end is None else day.is_between(start, end)
+        hours = pl.when(in_force).then(pl.lit(value, dtype=pl.Int64)).otherwise(hours)
+    incidents = log.filter(pl.col("incident_grade").is_in(REPORTABLE_GRADES)).with_columns(hours=hours)
+    incidents = incidents.filter(pl.col("hours").is_not_null()).with_columns(
+        deadline=pl.col("time") + pl.duration(hours=pl.col("hours"))
+    )
+    cutoff = pl.lit(end_of_day(as_of)).dt.convert_time_zone("UTC")
+    late = incidents.filter(pl.col("reported_at") > pl.col("deadline"))
+    missing = incidents.filter(pl.col("reported_at").is_null() & (pl.col("deadline") < cutoff))
+    return pl.concat(
+        [
+            _findings(
+                late,
+                "incident-reported-late",
+                pl.format(
+                    "{} incident at {} reported at {}, deadline {} ({} h)",
+                    pl.col("incident_grade").cast(pl.String),
+                    _china("time"),
+                    _china("reported_at"),
+                    _china("deadline"),
+                    "hours",
+                ),
+                pl.lit(None, dtype=pl.String),
+            ),
+            _findings(
+                missing,
+                "incident-not-reported",
+                pl.format(
+                    "{} incident at {} not reported, deadline {} ({} h)",
+                    pl.col("incident_grade").cast(pl.String),
+                    _china("time"),
+                    _china("deadline"),
+                    "hours",
+                ),
+                pl.lit(None, dtype=pl.String),
+            ),
+        ]
+    ).sort("line", "rule")
+
+
+def check_vulnerabilities(log: pl.DataFrame, remediation_days: Mapping[str, int], as_of: date) -> pl.DataFrame:
+    """Vulnerabilities whose latest status is open (or in progress) past their remediation deadline on
+    ``as_of``: first logged + the days for their latest severity (rulebook `parameter:remediation-days`)."""
+    days = {str(k): int(v) for k, v in remediation_days.items()}
+    lines = log.filter(pl.col("vulnerability_id").is_not_null()).sort("time", "line")
+    by_id = lines.group_by("vulnerability_id").agg(
+        pl.col("time").first().alias("first_time"),
+        pl.col("line").first().alias("first_line"),
+        pl.col("line").last().alias("line"),
+        pl.col("status").last().alias("status"),
+        pl.col("severity").last().alias("severity"),
+    )
+    due = (
+        by_id.with_columns(
+            days=pl.col("severity").replace_strict(days, default=None, return_dtype=pl.Int64),
+            found_on=_china_day("first_time"),
+        )
+        .filter(pl.col("days").is_not_null() & pl.col("status").is_in(OPEN_STATUSES))
+        .with_columns(due_on=pl.col("found_on") + pl.duration(days=pl.col("days")))
+        .filter(pl.col("due_on") < as_of)
+    )
+    return _findings(
+        due,
+        "vulnerability-overdue",
+        pl.format(
+            "{} vulnerability {} {} since {}, due {} ({} days)",
+            "severity",
+            "vulnerability_id",
+            "status",
+            pl.col("found_on").cast(pl.String),
+            pl.col("due_on").cast(pl.String),
+            "days",
+        ),
+        pl.col("vulnerability_id"),
+        pl.col("severity").cast(pl.String),  # an overdue vulnerability is as severe as the vulnerability
+    ).sort("line")
+
+
+def _china(column: str) -> pl.Expr:
+    return pl.col(column).dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
+
+
+def _findings(
+    frame: pl.DataFrame, key: str, detail: pl.Expr, subject: pl.Expr, severity: pl.Expr | None = None
+) -> pl.DataFrame:
+    rule = RULES[key]
+    return frame.select(
+        pl.lit(rule.id).alias("rule"),
+        (pl.lit(rule.severity) if severity is None else severity).alias("severity"),
+        pl.lit(rule.confidence).alias("confidence"),
+        subject.alias("vulnerability_id"),
+        pl.col("line"),
+        detail.alias("detail"),
+    )
+
+
+def summarise(log: pl.DataFrame) -> pl.DataFrame:
+    """Lines per kind (incident, vulnerability, other) and severity, for the report's page. Grouped on two
+    enumerations the reading wrote chunk by chunk, so a million lines summarise in little memory."""
+    counts = log.group_by("kind", "severity").agg(pl.len().alias("lines"))
+    return counts.select(pl.col("kind").cast(pl.String), pl.col("severity").cast(pl.String), "lines").sort(
+        "kind", "severity"
+    )
+
+
+def remediation_days_on(rulebook: Rulebook, on: date) -> Mapping[str, int]:
+    value = rulebook.parameter(REMEDIATION_DAYS, on)
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{REMEDIATION_DAYS} is {value!r}, not days by severity")
+    return {str(k): int(v) for k, v in value.items()}

@@ -1,0 +1,350 @@
+"""Reading an uploaded file (CSV, XLSX or NDJSON) a chunk at a time, with line-numbered errors.
+
+A file is never read whole: rows come from a generator (the csv module, openpyxl in read-only mode, or one
+JSON document per line) and are gathered into Polars frames of at most ``chunk_rows`` rows, each checked
+with column expressions and then dropped, so memory holds one chunk of raw text at a time plus what the
+caller keeps of the checked rows.
+
+Line numbers are the file's own: in a CSV the physical line a row starts on (the header is line 1), in an
+XLSX the sheet's row number, in NDJSON the line. The first `MAX_REPORTED_ERRORS` errors are kept, in line
+order; the rest are counted. A file with any error is rejected as a whole (`UploadRejected`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+from polars.expr.whenthen import Then
+
+MAX_REPORTED_ERRORS = 100
+DEFAULT_CHUNK_ROWS = 50_000
+ROW = "(row)"  # the field named by an error about a whole row or line
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".ndjson": "ndjson", ".jsonl": "ndjson"}
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    line: int
+    field: str
+    reason: str
+    # An error about the file as a whole (its header, its format) rather than one of its rows.
+    whole_file: bool = dataclass_field(default=False, compare=False)
+
+    def __str__(self) -> str:
+        return f"line {self.line}, field {self.field}: {self.reason}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+class UploadRejected(Exception):
+    """The file has errors: the first ones (line, field, reason), how many in all, and the rows read."""
+
+    def __init__(self, errors: Sequence[RowError], error_count: int, rows_read: int) -> None:
+        self.errors = tuple(errors)
+        self.error_count = error_count
+        self.rows_read = rows_read
+        first = str(self.errors[0]) if self.errors else "no rows"
+        super().__init__(f"{error_count} error(s) in {rows_read} row(s); first: {first}")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    rows_read: int
+    errors: int
+    chunks: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class ErrorLog:
+    """The first ``limit`` errors in line order, and the count of all of them."""
+
+    order: Sequence[str]  # the columns, in the order a line's errors are listed
+    limit: int = MAX_REPORTED_ERRORS
+    kept: list[RowError] = dataclass_field(default_factory=list)
+    count: int = 0
+
+    def add_chunk(self, errors: Iterable[RowError]) -> None:
+        """One chunk's errors (chunks come in line order, so sorting each keeps the whole log in order)."""
+        rank = {name: i for i, name in enumerate(self.order)}
+        ordered = sorted(errors, key=lambda e: (e.line, rank.get(e.field, -1)))
+        self.count += len(ordered)
+        room = self.limit - len(self.kept)
+        if room > 0:
+            self.kept.extend(ordered[:room])
+
+    def rejected(self, rows_read: int) -> UploadRejected:
+        return UploadRejected(self.kept, self.count, rows_read)
+
+
+def errors_of(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> list[RowError]:
+    """The errors a chunk's checks find: each check is an expression giving the reason (null when fine)."""
+    if not checks or frame.height == 0:
+        return []
+    reasons = frame.select(pl.col("line"), **{f"__{name}": check for name, check in checks.items()})
+    found: list[RowError] = []
+    for name in checks:
+        column = f"__{name}"
+        bad = reasons.filter(pl.col(column).is_not_null()).select("line", column)
+        found.extend(RowError(line, name, reason) for line, reason in bad.iter_rows())
+    return found
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))  # an XLSX number cell: 110105.0 is the code 110105
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def normalise_column(name: object) -> str:
+    """'Incident grade', 'incident-grade' and 'incident_grade' are one column."""
+    return str(name or "").strip().lower().replace("-", "_").replace(" ", "_")
+
+
+Record = tuple[int, tuple[str | None, ...] | RowError]
+
+
+def _from_header(
+    header: Sequence[object], columns: Sequence[str], line: int
+) -> tuple[list[int | None], list[RowError]]:
+    names = [normalise_column(name) for name in header]
+    positions: list[int | None] = []
+    missing: list[RowError] = []
+    for column in columns:
+        if column in names:
+            positions.append(names.index(column))
+        else:
+            positions.append(None)
+            missing.append(RowError(line, column, "missing column", True))
+    return positions, missing
+
+
+def _pick(row: Sequence[object], positions: Sequence[int | None]) -> tuple[str | None, ...]:
+    return tuple(_text(row[p]) if p is not None and p < len(row) else None for p in positions)
+
+
+class _NotText(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _decoded_lines(handle: Iterable[bytes]) -> Iterator[str]:
+    """The file's lines as text, decoded one at a time so that a bad byte is reported on its own line."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as Excel writes CSV
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _NotText(number) from None
+
+
+def _csv_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
+    with path.open("rb") as handle:
+        reader = csv.reader(_decoded_lines(handle))
+        try:
+            header = next(reader, None)
+            if header is None:
+                yield 1, RowError(1, ROW, "the file is empty: a header line is needed", True)
+                return
+            positions, missing = _from_header(header, columns, 1)
+            if missing:
+                yield from ((1, error) for error in missing)
+                return
+            width = len(header)
+            line = reader.line_num + 1
+            for row in reader:
+                start, line = line, reader.line_num + 1
+                if not row or all(not cell.strip() for cell in row):
+                    continue
+                if len(row) != width:
+                    yield start, RowError(start, ROW, f"has {len(row)} fields, the header has {width}")
+                    continue
+                yield start, _pick(row, positions)
+        except _NotText as bad:
+            yield bad.line, RowError(bad.line, ROW, "not UTF-8 text")
+        except csv.Error as exc:
+            yield reader.line_num, RowError(reader.line_num, ROW, f"not valid CSV ({exc})")
+
+
+def _xlsx_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
+    from openpyxl import load_workbook  # only when an XLSX comes in: it is slow to import
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        yield 1, RowError(1, ROW, f"not a readable XLSX workbook ({type(exc).__name__})", True)
+        return
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        positions: list[int | None] | None = None
+        for line, row in enumerate(rows, start=1):
+            if positions is None:
+                positions, missing = _from_header(row, columns, line)
+                if missing:
+                    yield from ((line, error) for error in missing)
+                    return
+                continue
+            if all(_text(cell) is None for cell in row):
+                continue
+            yield line, _pick(row, positions)
+        if positions is None:
+            yield 1, RowError(1, ROW, "the sheet is empty: a header row is needed", True)
+    finally:
+        workbook.close()
+
+
+def _ndjson_record(line: int, raw: bytes, columns: Sequence[str]) -> Record:
+    try:
+        document = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return line, RowError(line, ROW, "not a JSON object")
+    if not isinstance(document, dict):
+        return line, RowError(line, ROW, "not a JSON object")
+    keys = {normalise_column(key): value for key, value in document.items()}
+    return line, tuple(_json_text(keys.get(column)) for column in columns)
+
+
+def _json_text(value: object) -> str | None:
+    """A JSON value as text, as Polars writes it when it reads a value as text (the fast path): true,
+    110105 for 110105.0, an object or a list as JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None or isinstance(value, str | int | float):
+        return _text(value)
+    return _text(json.dumps(value, ensure_ascii=False))
+
+
+def _ndjson_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
+    with path.open("rb") as handle:
+        for line, raw in enumerate(handle, start=1):
+            if raw.strip():
+                yield _ndjson_record(line, raw, columns)
+
+
+def _plain_lines(data: bytes) -> bool:
+    """Whether a block may be parsed at once: it starts an object, and no name is spaced from its colon
+    (a space before a colon anywhere sends the block line by line, as every doubt does: that path is
+    always right, only slower). Blank lines and lines that are not objects show after the parse."""
+    return data.startswith(b"{") and b" :" not in data
+
+
+def _names_all_known(data: bytes, frame: pl.DataFrame) -> bool:
+    """Whether the block names nothing but the columns read (Polars drops other names silently).
+
+    Every '":' closes a name (a quote inside a string is escaped, so a value holding '":' only makes the
+    counts differ). Each name read is a value in the frame or an explicit null; a line that is a bare
+    null, or "null" inside a string, also makes the counts differ."""
+    names = data.count(b'":')
+    values = sum(frame.height - frame[column].null_count() for column in frame.columns)
+    return names == values + data.count(b"null")
+
+
+def _ndjson_block(
+    lines: list[bytes], numbers: Sequence[int], columns: Sequence[str], data: bytes
+) -> tuple[pl.DataFrame, list[RowError], int]:
+    """One block of lines: parsed by Polars at once when every line is a plain object with the expected
+    names, else line by line (which skips blank lines, and finds the line and reason of each error)."""
+    frame: pl.DataFrame | None = None
+    if _plain_lines(data):
+        try:
+            frame = pl.read_ndjson(io.BytesIO(data), schema=dict.fromkeys(columns, pl.String))
+        except Exception:  # Polars raises several kinds for bad JSON: the line-by-line path names the line
+            frame = None
+    if frame is None or frame.height != len(lines) or not _names_all_known(data, frame):
+        kept = [(line, raw) for line, raw in zip(numbers, lines, strict=True) if raw.strip()]
+        block = [_ndjson_record(line, raw, columns) for line, raw in kept]
+        if not block:
+            empty = pl.DataFrame(schema={"line": pl.Int64, **dict.fromkeys(columns, pl.String)})
+            return empty, [], 0
+        (result,) = chunks(block, columns, chunk_rows=len(block))
+        return result
+    if isinstance(numbers, range):
+        line_numbers = pl.int_range(numbers.start, numbers.stop, dtype=pl.Int64, eager=True).alias("line")
+    else:
+        line_numbers = pl.Series("line", numbers, dtype=pl.Int64)
+    value = pl.all().str.strip_chars()
+    typed = frame.select(pl.when(value != "").then(value).name.keep()).select(line_numbers, *columns)
+    return typed, [], len(lines)
+
+
+def ndjson_chunks(
+    path: Path, columns: Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> Iterator[tuple[pl.DataFrame, list[RowError], int]]:
+    """As `chunks` over an NDJSON file's records, a block of ``chunk_rows`` lines parsed at once where it
+    can be. Blank lines are skipped, so a block holding some has fewer rows."""
+    if chunk_rows < 1:
+        raise ValueError("a chunk holds at least one row")
+    start = 1
+    with path.open("rb") as handle:
+        while lines := list(itertools.islice(handle, chunk_rows)):
+            if not lines[-1].endswith(b"\n"):
+                lines[-1] += b"\n"
+            data = b"".join(lines)
+            numbers: Sequence[int] = range(start, start + len(lines))
+            start += len(lines)
+            yield _ndjson_block(lines, numbers, columns, data)
+
+
+def records(path: Path, columns: Sequence[str], formats: Sequence[str]) -> Iterator[Record]:
+    """(line, the row's values in ``columns`` order) or (line, RowError), one row at a time."""
+    kind = FORMATS.get(path.suffix.lower())
+    if kind not in formats:
+        allowed = ", ".join(sorted(suffix for suffix, k in FORMATS.items() if k in formats))
+        yield 0, RowError(0, ROW, f"the file must be one of {allowed}", True)
+        return
+    if kind == "csv":
+        yield from _csv_records(path, columns)
+    elif kind == "xlsx":
+        yield from _xlsx_records(path, columns)
+    else:
+        yield from _ndjson_records(path, columns)
+
+
+def chunks(
+    rows: Iterable[Record], columns: Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> Iterator[tuple[pl.DataFrame, list[RowError], int]]:
+    """Frames of at most ``chunk_rows`` rows (a ``line`` column and every column as text), each with the
+    errors of the rows that could not be read into it and the number of rows it read (those too)."""
+    if chunk_rows < 1:
+        raise ValueError("a chunk holds at least one row")
+    schema = {"line": pl.Int64, **{column: pl.String for column in columns}}
+    batch: list[tuple[object, ...]] = []
+    errors: list[RowError] = []
+    read = 0
+    for line, row in rows:
+        if isinstance(row, RowError):
+            errors.append(row)
+            read += 0 if row.whole_file else 1
+        else:
+            batch.append((line, *row))
+            read += 1
+        if len(batch) >= chunk_rows:
+            yield pl.DataFrame(batch, schema=schema, orient="row"), errors, read
+            batch, errors, read = [], [], 0
+    if batch or errors:
+        yield pl.DataFrame(batch, schema=schema, orient="row"), errors, read
+
+
+def required(column: str) -> Then:
+    """The reason a required text is missing, or null."""
+    return pl.when(pl.col(column).is_null()).then(pl.lit("required"))

@@ -1,0 +1,144 @@
+"""The public tracker (/track/): an application's stage by its tracking number, and nothing of its content.
+
+What the public sees: the stages reached and their days (submitted, formal review, preliminary assessment,
+ministerial review with each agency's opinion as given or pending, never what it says, an on-site
+verification if one was ordered, the decision or the withdrawal), and the review clock (working days used
+and left, running, paused for a supplement, or stopped). Not the applicant's name, the dossier, the
+documents, the reasons, the opinions' contents or who acted: the number is all a visitor needs to know,
+and it reveals nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from vatspilot.domain.applications import Action, State
+from vatspilot.domain.applications.clock import ClockStatus
+from vatspilot.domain.applications.roles import Agency
+from vatspilot.domain.applications.tracking import parse_tracking_number
+from vatspilot.services.applications.clock import clock_for
+from vatspilot.store.models import Application, ApplicationEvent, Opinion
+
+
+class StageState(StrEnum):
+    DONE = "done"
+    CURRENT = "current"
+    PENDING = "pending"
+    SKIPPED = "skipped"  # not reached and never will be (the application ended before it)
+
+
+class Stage(StrEnum):
+    SUBMITTED = "submitted"
+    FORMAL_REVIEW = "formal_review"
+    PRELIMINARY_ASSESSMENT = "preliminary_assessment"
+    MINISTERIAL_REVIEW = "ministerial_review"
+    ONSITE_VERIFICATION = "onsite_verification"
+    DECISION = "decision"
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: Stage
+    state: StageState
+    since: date | None  # the day the stage was reached
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency: str  # miit, cac, mps
+    given: bool
+    on: date | None
+
+
+@dataclass(frozen=True)
+class Tracking:
+    number: str
+    status: str  # the application's status code (the page names it)
+    stages: tuple[StageRow, ...]
+    agencies: tuple[AgencyRow, ...]
+    supplement_open: bool
+    decided_on: date | None
+    outcome: str | None  # approved, refused, withdrawn
+    clock: ClockStatus
+
+
+# The stage each status stands in, and the stages in order.
+_ORDER = tuple(Stage)
+_STAGE_OF: dict[str, Stage] = {
+    State.SUBMITTED.value: Stage.FORMAL_REVIEW,
+    State.FORMAL_SUPPLEMENT.value: Stage.FORMAL_REVIEW,
+    State.PRELIMINARY_ASSESSMENT.value: Stage.PRELIMINARY_ASSESSMENT,
+    State.MINISTERIAL_REVIEW.value: Stage.MINISTERIAL_REVIEW,
+    State.MINISTERIAL_SUPPLEMENT.value: Stage.MINISTERIAL_REVIEW,
+    State.ONSITE_VERIFICATION.value: Stage.ONSITE_VERIFICATION,
+    State.APPROVED.value: Stage.DECISION,
+    State.REFUSED.value: Stage.DECISION,
+    State.WITHDRAWN.value: Stage.DECISION,
+}
+_REACHED_BY: dict[str, Stage] = {  # the status a step leads to -> the stage it opens
+    State.SUBMITTED.value: Stage.FORMAL_REVIEW,
+    State.PRELIMINARY_ASSESSMENT.value: Stage.PRELIMINARY_ASSESSMENT,
+    State.MINISTERIAL_REVIEW.value: Stage.MINISTERIAL_REVIEW,
+    State.ONSITE_VERIFICATION.value: Stage.ONSITE_VERIFICATION,
+    State.APPROVED.value: Stage.DECISION,
+    State.REFUSED.value: Stage.DECISION,
+    State.WITHDRAWN.value: Stage.DECISION,
+}
+_SUPPLEMENTS = frozenset({State.FORMAL_SUPPLEMENT.value, State.MINISTERIAL_SUPPLEMENT.value})
+_ENDED = frozenset({State.APPROVED.value, State.REFUSED.value, State.WITHDRAWN.value})
+
+
+def track(text: str, *, today: date) -> Tracking | None:
+    """The tracking of the application numbered ``text`` (read leniently), or None: a number that is
+    malformed and one that is unknown (or a draft's: drafts have none) look the same."""
+    number = parse_tracking_number(text)
+    if number is None:
+        return None
+    application = Application.objects.filter(tracking_number=number).first()
+    if application is None:
+        return None
+    events = list(
+        ApplicationEvent.objects.filter(application=application)
+        .order_by("at", "id")
+        .values_list("action", "to_state", "on")
+    )
+    reached: dict[Stage, date] = {}
+    submitted_on: date | None = None
+    for action, to_state, on in events:
+        if action == Action.SUBMIT.value and submitted_on is None:
+            submitted_on = on
+        stage = _REACHED_BY.get(to_state)
+        if stage is not None and stage not in reached:
+            reached[stage] = on
+    current = _STAGE_OF.get(application.status, Stage.FORMAL_REVIEW)
+    ended = application.status in _ENDED
+    stages = [StageRow(Stage.SUBMITTED, StageState.DONE, submitted_on)]
+    for stage in _ORDER[1:]:
+        if stage is current and not ended:
+            state = StageState.CURRENT
+        elif stage in reached or (stage is Stage.DECISION and ended):
+            state = StageState.DONE
+        elif ended or (stage is Stage.ONSITE_VERIFICATION and _ORDER.index(current) > _ORDER.index(stage)):
+            state = StageState.SKIPPED  # an on-site verification is ordered only when MIIT needs one
+        else:
+            state = StageState.PENDING
+        stages.append(StageRow(stage, state, reached.get(stage)))
+    opinions = {
+        agency: given.date()
+        for agency, given in Opinion.objects.filter(application=application, voided_at__isnull=True)
+        .order_by("given_at")
+        .values_list("agency", "given_at")
+    }
+    agencies = tuple(AgencyRow(agency.value, agency.value in opinions, opinions.get(agency.value)) for agency in Agency)
+    return Tracking(
+        number=number,
+        status=application.status,
+        stages=tuple(stages),
+        agencies=agencies,
+        supplement_open=application.status in _SUPPLEMENTS,
+        decided_on=reached.get(Stage.DECISION),
+        outcome=application.status if ended else None,
+        clock=clock_for(application, today),
+    )
