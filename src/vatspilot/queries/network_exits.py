@@ -25,8 +25,8 @@ from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.services import lifecycle
 from vatspilot.services.licences.exits import EVENT_PREFIX, NETWORK_EXITS, plan_of
 from vatspilot.services.vocabulary import EXIT_ACTIONS, EXIT_EVENTS, EXIT_STATES
-from vatspilot.store.access import Reach
-from vatspilot.store.models import Licence, LicenceEvent, NetworkExit, Role
+from vatspilot.store.access import Reach, supervised_jurisdictions, supervises_licences
+from vatspilot.store.models import Licence, LicenceEvent, NetworkExit
 
 __all__ = [
     "ExitRow",
@@ -157,17 +157,17 @@ def exit_section(actor: User | AnonymousUser, licence: Licence, *, today: date) 
 
 
 def _supervision(reach: Reach) -> Q | None:
-    """The exits a supervisor's roles reach: every one for an MIIT reviewer, those of the jurisdictions
-    named on a local officer's role; None for anyone else."""
-    if Role.MIIT_REVIEWER.value in reach.national:
+    """The exits a supervisor's roles reach (store.access.supervised_jurisdictions, the one rule); None for
+    anyone who supervises none."""
+    covered = supervised_jurisdictions(reach)
+    if covered is None:
         return Q()
-    covered = frozenset().union(*(ids for role, ids in reach.local if role == Role.LOCAL_OFFICER.value))
     return Q(licence__application__jurisdiction_id__in=sorted(covered)) if covered else None
 
 
 def supervises_exits(actor: User | AnonymousUser) -> bool:
     """Whether the supervisors' page is ``actor``'s: an active MIIT reviewer or local officer."""
-    return _supervision(Reach.of(actor)) is not None
+    return supervises_licences(actor)
 
 
 def exits_in_reach(actor: User | AnonymousUser, *, today: date) -> list[ExitRow]:

@@ -25,15 +25,13 @@ from vatspilot.domain.supervision.findings import FindingState, Severity
 from vatspilot.domain.supervision.obligations import ObligationKind, ObligationStatus
 from vatspilot.queries.network_exits import ExitRow, exits_in_reach
 from vatspilot.services.supervision.obligation_sweep import obligation_key
-from vatspilot.services.supervision.standing import is_supervisor
-from vatspilot.services.supervision.terms import owed_obligations
-from vatspilot.store.access import Reach, supervised_licences
+from vatspilot.services.supervision.terms import ENDED_STATES, owed_obligations
+from vatspilot.store.access import Reach, supervised_licences, supervises_licences
 from vatspilot.store.models import Finding, Inspection, LicenceEvent, ObligationNotice
 from vatspilot.store.models.supervision import AnnualReportFiling, QuarterlyReport
 
 __all__ = ["AGE_BUCKETS", "Dashboard", "LateObligation", "OverdueFinding", "supervision_dashboard"]
 
-_ENDED = frozenset({"revoked", "cancelled", "expired"})
 _OPEN = frozenset(
     {
         FindingState.OPEN.value,
@@ -103,14 +101,14 @@ def _bucket(age: int) -> int:
 
 def supervision_dashboard(actor: User | AnonymousUser, *, today: date) -> Dashboard | None:
     """The dashboard of what ``actor`` supervises; None when they supervise nothing."""
-    if not (isinstance(actor, User) and is_supervisor(actor)):
+    if not supervises_licences(actor):
         return None
     reach = Reach.of(actor)
     licences = list(supervised_licences(actor, reach=reach).order_by("number"))
     ids = [licence.pk for licence in licences]
     ended_on = {
         licence_id: on
-        for licence_id, on in LicenceEvent.objects.filter(licence_id__in=ids, to_state__in=_ENDED)
+        for licence_id, on in LicenceEvent.objects.filter(licence_id__in=ids, to_state__in=ENDED_STATES)
         .order_by("at")
         .values_list("licence_id", "on")
     }
@@ -134,7 +132,8 @@ def supervision_dashboard(actor: User | AnonymousUser, *, today: date) -> Dashbo
     late: list[LateObligation] = []
     per_quarter: dict[str, Counter[str]] = defaultdict(Counter)
     for licence in licences:
-        ends = ended_on.get(licence.pk) if licence.status in _ENDED else None
+        # As services.supervision.terms.licence_ends_on reads it, for all the licences in one query.
+        ends = ended_on.get(licence.pk, licence.valid_until) if licence.status in ENDED_STATES else None
         for obligation in owed_obligations(licence.issued_on, today, ends):
             quarterly_kind = obligation.kind is ObligationKind.QUARTERLY_REPORT
             filed = (quarterly if quarterly_kind else annual).get((licence.pk, obligation.label))

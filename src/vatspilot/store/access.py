@@ -270,18 +270,25 @@ def access_report(actor: Actor, report_id: Any) -> QuarterlyReport:
 # team. Other national roles (CAC, MPS, experts, administrators) supervise no licence, so see neither.
 
 
-def _supervised_jurisdictions(reach: Reach) -> frozenset[int] | None:
+def supervised_jurisdictions(reach: Reach) -> frozenset[int] | None:
     """The jurisdictions a supervisor's local officer role covers; None for every one (MIIT)."""
     if Role.MIIT_REVIEWER in reach.national:
         return None
     return frozenset().union(*(ids for role, ids in reach.local if role == Role.LOCAL_OFFICER))
 
 
+def supervises_licences(actor: Actor) -> bool:
+    """Whether ``actor`` supervises any licence: an active MIIT reviewer, or a local officer whose role
+    names a jurisdiction (the supervisors' pages are theirs)."""
+    covered = supervised_jurisdictions(Reach.of(actor))
+    return covered is None or bool(covered)
+
+
 def visible_findings(actor: Actor, *, reach: Reach | None = None) -> QuerySet[Finding]:
     """The findings ``actor`` may see; ``reach`` is the actor's, when the caller has read it already."""
     if not _is_active_user(actor):
         return Finding.objects.none()
-    covered = _supervised_jurisdictions(reach if reach is not None else Reach.of(actor))
+    covered = supervised_jurisdictions(reach if reach is not None else Reach.of(actor))
     if covered is None:
         return Finding.objects.all()
     visible = Q(licence__organisation__in=Membership.objects.filter(user=actor).values("organisation"))
@@ -301,7 +308,7 @@ def visible_inspections(actor: Actor, *, reach: Reach | None = None) -> QuerySet
     if not _is_active_user(actor):
         return Inspection.objects.none()
     reach = reach if reach is not None else Reach.of(actor)
-    covered = _supervised_jurisdictions(reach)
+    covered = supervised_jurisdictions(reach)
     if covered is None:
         return Inspection.objects.all()
     visible = Q(pk__in=[])
@@ -325,7 +332,7 @@ def supervised_licences(actor: Actor, *, reach: Reach | None = None) -> QuerySet
     those of the jurisdictions on a local officer's role; none for anyone else."""
     if not _is_active_user(actor):
         return Licence.objects.none()
-    covered = _supervised_jurisdictions(reach if reach is not None else Reach.of(actor))
+    covered = supervised_jurisdictions(reach if reach is not None else Reach.of(actor))
     if covered is None:
         return Licence.objects.all()
     return Licence.objects.filter(application__jurisdiction_id__in=sorted(covered))

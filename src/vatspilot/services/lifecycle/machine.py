@@ -165,11 +165,13 @@ def run(
     on: date,
     expected_version: int | None,
     note: str = "",
+    extra: Mapping[str, object] | None = None,
 ) -> M:
-    """An action that produces nothing but its row, in one transaction; the record as it now stands."""
+    """An action that produces nothing but its row, in one transaction; the record as it now stands
+    (`note` on its event, `extra` in its audit entry, as apply_transition takes them)."""
     with transaction.atomic():
         current, row, role = take(spec, actor=actor, record=record, action=action, expected_version=expected_version)
-        apply_transition(spec, actor=actor, record=current, transition=row, role=role, on=on, note=note)
+        apply_transition(spec, actor=actor, record=current, transition=row, role=role, on=on, note=note, extra=extra)
     return current
 
 

@@ -145,15 +145,16 @@ def _decide(
     *, actor: User, finding: Finding, action: FindingAction, on: date, expected_version: int | None, reason: str
 ) -> Finding:
     text = required_text(reason, field="reason")
-    spec = findings_on(on)
-    with transaction.atomic():
-        current, row, role = lifecycle.take(
-            spec, actor=actor, record=finding, action=action, expected_version=expected_version
-        )
-        lifecycle.apply_transition(
-            spec, actor=actor, record=current, transition=row, role=role, on=on, note=text, extra={"reason": text}
-        )
-    return current
+    return lifecycle.run(
+        findings_on(on),
+        actor=actor,
+        record=finding,
+        action=action,
+        on=on,
+        expected_version=expected_version,
+        note=text,
+        extra={"reason": text},
+    )
 
 
 def accept_remediation(

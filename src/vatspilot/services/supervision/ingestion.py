@@ -23,7 +23,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -153,9 +152,9 @@ def _reject(run: IngestionRun, errors: list[dict[str, object]], count: int, rows
     return current
 
 
-def ingest(run_id: str | uuid.UUID, *, on: date | None = None) -> IngestionRun:
-    """Read and store the staged upload of run ``run_id``; the run as it ends. ``on``: unused by the
-    reading itself (a file is valid or not whatever the day), kept for the audit's legal day."""
+def ingest(run_id: str | uuid.UUID) -> IngestionRun:
+    """Read and store the staged upload of run ``run_id``; the run as it ends (a file is valid or not
+    whatever the day, so no day is taken)."""
     run = IngestionRun.objects.select_related("report").get(pk=run_id)
     if run.status in _FINISHED:
         return run

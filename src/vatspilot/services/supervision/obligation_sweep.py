@@ -21,14 +21,12 @@ from vatspilot.domain.supervision.obligations import (
     reminder_due,
 )
 from vatspilot.services.notifications import NotificationKind, notify_about
-from vatspilot.services.supervision.terms import owed_obligations
+from vatspilot.services.supervision.terms import licence_owes
 from vatspilot.store.audit import AuditSubject, record_audit
 from vatspilot.store.models import Application, Licence
 from vatspilot.store.models.supervision import AnnualReportFiling, ObligationNotice, QuarterlyReport
 
 __all__ = ["SweepResult", "licence_obligations", "obligation_key", "sweep_obligations"]
-
-_ENDED = frozenset({"revoked", "cancelled", "expired"})
 
 
 @dataclass(frozen=True)
@@ -39,13 +37,6 @@ class SweepResult:
 
 def obligation_key(obligation: Obligation) -> str:
     return f"{obligation.kind.value} {obligation.label}"
-
-
-def _ends_on(licence: Licence) -> date | None:
-    if licence.status not in _ENDED:
-        return None
-    day = licence.events.filter(to_state=licence.status).order_by("-at").values_list("on", flat=True).first()
-    return day or licence.valid_until
 
 
 def licence_obligations(licence: Licence, today: date) -> list[tuple[Obligation, date | None]]:
@@ -61,7 +52,7 @@ def licence_obligations(licence: Licence, today: date) -> list[tuple[Obligation,
         for year, filed in AnnualReportFiling.objects.filter(licence=licence).values_list("year", "filed_on")
     }
     result = []
-    for obligation in owed_obligations(licence.issued_on, today, _ends_on(licence)):
+    for obligation in licence_owes(licence, today):
         filed = (quarterly if obligation.kind is ObligationKind.QUARTERLY_REPORT else annual).get(obligation.label)
         # A filing recorded after the day asked about does not count on that day.
         result.append((obligation, filed if filed is not None and filed <= today else None))

@@ -22,7 +22,7 @@ from vatspilot.services.lifecycle.text_fields import required_text
 from vatspilot.services.supervision.checks import run_report_checks
 from vatspilot.services.supervision.report_lifecycle import REPORTS, reports_on, roles_of
 from vatspilot.services.supervision.standing import HOLDER, standing_towards
-from vatspilot.services.supervision.terms import owed_obligations, rulebook_version
+from vatspilot.services.supervision.terms import licence_owes, rulebook_version
 from vatspilot.store.audit import AuditSubject, record_audit
 from vatspilot.store.models import Licence
 from vatspilot.store.models.supervision import QuarterlyReport
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 # The days a licence ends on, by status, for the periods it owes (a live licence owes until today).
-_ENDED = frozenset({"revoked", "cancelled", "expired"})
 
 
 @dataclass(frozen=True)
@@ -78,13 +77,6 @@ class OperationalData:
         return self
 
 
-def _ends_on(licence: Licence) -> date | None:
-    if licence.status not in _ENDED:
-        return None
-    last = licence.events.filter(to_state=licence.status).order_by("-at").values_list("on", flat=True).first()
-    return last or licence.valid_until
-
-
 def open_report(*, actor: User, licence: Licence, year: int, quarter: int, on: date) -> QuarterlyReport:
     """A draft of the licence's report for ``year`` Q``quarter``, opened by a member of the holder once
     the quarter has ended; the due dates are the rulebook's for that quarter. Refused (nothing written)
@@ -95,7 +87,7 @@ def open_report(*, actor: User, licence: Licence, year: int, quarter: int, on: d
             raise ActionRefused("role-not-allowed", _("Only the licence holder files its reports."))
         owed = {
             obligation.label: obligation
-            for obligation in owed_obligations(locked.issued_on, on, _ends_on(locked))
+            for obligation in licence_owes(locked, on)
             if obligation.kind is ObligationKind.QUARTERLY_REPORT
         }
         obligation = owed.get(f"{year}-Q{quarter}")

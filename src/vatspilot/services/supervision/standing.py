@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 
 from vatspilot.store.access import Reach
-from vatspilot.store.models import Licence, Membership, Role
+from vatspilot.store.models import Licence, Membership
 
 HOLDER = "holder"
 
@@ -22,9 +22,3 @@ def standing_towards(actor: User, licence: Licence, *, jurisdiction_id: int) -> 
     if Membership.objects.filter(user=actor, organisation_id=licence.organisation_id).exists():
         roles.add(HOLDER)
     return frozenset(roles)
-
-
-def is_supervisor(actor: User) -> bool:
-    """Whether the actor supervises licences anywhere (a local officer or an MIIT reviewer)."""
-    reach = Reach.of(actor)
-    return Role.MIIT_REVIEWER in reach.national or any(role == Role.LOCAL_OFFICER for role, _ in reach.local)

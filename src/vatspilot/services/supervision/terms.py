@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from vatspilot.domain.licences.lifecycle import LICENCE_WORKFLOW
 from vatspilot.domain.supervision.findings import Severity
 from vatspilot.domain.supervision.obligations import Obligation, ReportTerms, obligations, report_terms
 from vatspilot.rulebook.loader import default_rulebook
+from vatspilot.store.models import Licence
 
 QUARTERLY_DUE_DAYS = "parameter:quarterly-report-due-days"
 
@@ -45,3 +47,21 @@ def owed_obligations(issued_on: date, until: date, ends_on: date | None) -> tupl
     from the day the pilot's reporting terms came into force, whichever is later: a licence issued before
     them owes no report for the periods before them."""
     return obligations(max(issued_on, reporting_since()), until, report_terms_on, ends_on)
+
+
+# A licence's obligations end with it: revoked, cancelled or expired (the licence table's final states).
+ENDED_STATES = frozenset(state.value for state in LICENCE_WORKFLOW.final_states)
+
+
+def licence_ends_on(licence: Licence) -> date | None:
+    """The day an ended licence ended (its last event into that state; its last valid day failing that),
+    None for a licence still in force."""
+    if licence.status not in ENDED_STATES:
+        return None
+    day = licence.events.filter(to_state=licence.status).order_by("-at").values_list("on", flat=True).first()
+    return day or licence.valid_until
+
+
+def licence_owes(licence: Licence, until: date) -> tuple[Obligation, ...]:
+    """What ``licence`` owes up to ``until`` (owed_obligations from its issue to its end)."""
+    return owed_obligations(licence.issued_on, until, licence_ends_on(licence))
