@@ -4,7 +4,7 @@ PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean messages system-deps static
+.PHONY: install run test test-sqlite test-postgres lint bench fuzz clean messages system-deps static screenshots
 
 # The database suites run on SQLite (the whole suite) and again on PostgreSQL (the tests that touch it).
 DB_TESTS := tests/store tests/services tests/queries tests/web tests/api tests/entrypoints tests/jobs tests/e2e
@@ -74,8 +74,20 @@ bench: install
 	$(PY) bench/audit_verify.py
 	$(PY) bench/node_countries.py
 	$(PY) bench/security_log.py
+	$(PY) bench/statistics.py
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 	$(PY) bench/review_transitions.py
+	$(PY) bench/api_load.py
+
+# Schemathesis against a live server (Gunicorn, a small world in a temporary SQLite database) on every API
+# operation, bounded in time (about three minutes): docs/api.md, "Fuzzing".
+fuzz: install
+	$(PY) scripts/fuzz_api.py
+
+# Every main page in English and Chinese (a few at 390 px) as docs/screenshots/<page>.<en|zh>.png: the demo
+# data set in a temporary SQLite database, served on a free port, photographed in Debian's Chromium.
+screenshots: install
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf .venv var node_modules .pytest_cache .mypy_cache .ruff_cache

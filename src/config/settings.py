@@ -25,6 +25,11 @@ VATSPILOT_TASKS_BACKEND      database (default: django-tasks-db, a worker runs t
 VATSPILOT_SIGNING_KEY_DIR    the key licence certificates are signed with and its certificate (default
                     var/keys; `vatspilot keys init` creates them)
 VATSPILOT_REPORT_DIR         where report uploads are staged and kept (default var/reports)
+VATSPILOT_DB_CONN_MAX_AGE    seconds a process keeps its database connection (default 60 on PostgreSQL, 0 on SQLite)
+VATSPILOT_DB_CONN_HEALTH_CHECKS  check a kept connection before reusing it (default on)
+VATSPILOT_LOG_FORMAT         json (default: one JSON object per line on stderr) | text (default with DEBUG)
+VATSPILOT_LOG_LEVEL          DEBUG | INFO (default) | WARNING | ERROR
+VATSPILOT_WORKER_STALE_SECONDS  /readyz calls the worker stale when a task has waited longer (default 300)
 VATSPILOT_PUBLIC_URL         the platform's address as the public reaches it, without a trailing slash:
                     a certificate's QR code points to <it>/verify/<number>/ (default http://127.0.0.1:8000)
 
@@ -41,6 +46,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.database_url import parse_database_url
+from config.logs import logging_config
 from config.secret_key import stored_secret_key
 
 BASE_DIR = Path(__file__).resolve().parents[2]  # the repository root (src/config/settings.py)
@@ -114,6 +120,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answered before the HTTPS redirect and the host check (config/health.py).
+    "config.health.HealthMiddleware",
+    # One JSON line per request with its id, status, duration and user id (config/logs.py).
+    "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, right after the HTTPS redirect
     "csp.middleware.CSPMiddleware",
@@ -122,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A write to /api/v1/ sent with an Idempotency-Key acts once; a retry gets the first answer.
+    "vatspilot.api.idempotency.IdempotencyMiddleware",
     "vatspilot.web.refusal_audit.AuditRefusalsMiddleware",  # every 403 into the audit trail
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,6 +156,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The reader's language in every template without a {% load %} (rule names, citations,
+            # enterprise names, the colon, dates): web/templatetags/vatspilot_language.py.
+            "builtins": ["vatspilot.web.templatetags.vatspilot_language"],
         },
     },
 ]
@@ -156,8 +171,31 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# Persistent connections: each process keeps its connection for VATSPILOT_DB_CONN_MAX_AGE seconds
+# (default 60 on PostgreSQL, 0 on SQLite: a file needs no connecting), checked before reuse when
+# VATSPILOT_DB_CONN_HEALTH_CHECKS is on (default), so a restarted server costs no failed request.
+_postgres = DATABASES["default"]["ENGINE"].endswith("postgresql")
+DATABASES["default"]["CONN_MAX_AGE"] = _env_int("VATSPILOT_DB_CONN_MAX_AGE", 60 if _postgres else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = _env_bool("VATSPILOT_DB_CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- The API's rate limits and caches -----------------------------------------------------------------
+# The API's request counts (vatspilot.api.throttles) live in a table of the database, so that every
+# worker on every machine counts the same requests; the table is made by migration 0017. Everything else
+# that caches keeps to its process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vatspilot_throttle"},
+}
+# "requests/period" (s, min, hour, day): per client address on public requests and on every write; per
+# token (or signed-in user) on writes.
+VATSPILOT_API_RATES = {
+    "address": os.environ.get("VATSPILOT_API_RATE_ADDRESS", "300/min"),
+    "caller": os.environ.get("VATSPILOT_API_RATE_CALLER", "120/min"),
+}
+# How long an answer to a write sent with an Idempotency-Key is kept and replayed (hours).
+VATSPILOT_IDEMPOTENCY_HOURS = _env_int("VATSPILOT_IDEMPOTENCY_HOURS", 24)
 
 # --- Accounts -----------------------------------------------------------------------------------------
 # Argon2 hashes new passwords; the others still verify hashes made before and upgrade them at login.
@@ -200,6 +238,8 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates per language: 2026-12-07 in English, 2026年12月7日 in Chinese (config/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
@@ -211,7 +251,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every star
 # Not the manifest variant: it makes every {% static %} fail until collectstatic ran, tests included.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # WhiteNoise's, compressing only the files that changed since the last start (config/static_storage.py).
+    "staticfiles": {"BACKEND": "config.static_storage.IncrementalCompressedStaticFilesStorage"},
 }
 # Uploaded dossier documents. Never served from MEDIA_URL: downloads go through a view that calls
 # access_document, so MEDIA_URL is deliberately not routed in urls.py.
@@ -318,3 +359,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 CSRF_FAILURE_VIEW = "config.error_views.csrf_failure"
+
+# --- Logs -------------------------------------------------------------------------------------------
+# JSON lines on stderr (config/logs.py) unless VATSPILOT_LOG_FORMAT=text (the default with DEBUG on).
+LOGGING = logging_config(
+    os.environ.get("VATSPILOT_LOG_FORMAT", "").strip().lower() or ("text" if DEBUG else "json"),
+    os.environ.get("VATSPILOT_LOG_LEVEL", "").strip().upper() or "INFO",
+)

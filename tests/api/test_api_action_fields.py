@@ -18,7 +18,7 @@ PROBLEM = "application/problem+json"
 
 def _act(client, application_id: int, action: str, body: dict[str, Any]):
     return client.post(
-        f"/api/applications/{application_id}/actions/{action}", json.dumps(body), content_type="application/json"
+        f"/api/v1/applications/{application_id}/actions/{action}", json.dumps(body), content_type="application/json"
     )
 
 
@@ -89,7 +89,7 @@ def test_the_field_of_a_refusal_comes_from_its_params_never_its_message() -> Non
 def test_the_openapi_body_describes_each_field_with_the_actions_that_take_it(db: None) -> None:
     from django.test import Client
 
-    schema = Client().get("/api/openapi.json").json()["components"]["schemas"]["ActionIn"]
+    schema = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]["ActionIn"]
 
     assert schema["additionalProperties"] is False
     assert list(schema["properties"]) == [

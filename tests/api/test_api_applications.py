@@ -1,4 +1,4 @@
-"""/api/applications: listing, reading and acting, with errors as RFC 9457 problem details."""
+"""/api/v1/applications: listing, reading and acting, with errors as RFC 9457 problem details."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ PROBLEM = "application/problem+json"
 
 def _act(client, application_id: int, action: str, body: dict[str, Any]):
     return client.post(
-        f"/api/applications/{application_id}/actions/{action}", json.dumps(body), content_type="application/json"
+        f"/api/v1/applications/{application_id}/actions/{action}", json.dumps(body), content_type="application/json"
     )
 
 
@@ -25,7 +25,7 @@ def test_the_list_holds_what_the_user_may_see_with_status_and_clock(world: World
     mine = world.drive_to(State.SUBMITTED)
     theirs = world.new_application(organisation=world.other_organisation)
 
-    response = client_for(world.applicant).get("/api/applications")
+    response = client_for(world.applicant).get("/api/v1/applications")
 
     assert response.status_code == 200
     body = response.json()
@@ -40,7 +40,7 @@ def test_one_application_with_dossier_determination_clock_and_events(world: Worl
     settings.VATSPILOT_TODAY = date(2025, 6, 20)  # the API judges the clock on legal_today(), pinned here
     application = world.drive_to(State.PRELIMINARY_ASSESSMENT)  # accepted on Tue 3 June 2025
 
-    response = client_for(world.users[Role.LOCAL_OFFICER]).get(f"/api/applications/{application.pk}")
+    response = client_for(world.users[Role.LOCAL_OFFICER]).get(f"/api/v1/applications/{application.pk}")
 
     assert response.status_code == 200
     body = response.json()
@@ -75,8 +75,8 @@ def test_the_clock_of_a_file_accepted_on_2_december_2026_is_provisional(world: W
     application = world.drive_to(State.PRELIMINARY_ASSESSMENT, dates=[date(2026, 12, 1), date(2026, 12, 2)])
 
     client = client_for(world.users[Role.LOCAL_OFFICER])
-    detail = client.get(f"/api/applications/{application.pk}").json()["clock"]
-    listed = client.get("/api/applications").json()[0]["clock"]
+    detail = client.get(f"/api/v1/applications/{application.pk}").json()["clock"]
+    listed = client.get("/api/v1/applications").json()[0]["clock"]
 
     # 21 working days are left in December 2026, then 39 on the projected 2027: the 60th is Mon 1 March.
     assert detail == listed
@@ -92,8 +92,8 @@ def test_missing_and_invisible_applications_are_the_same_404_problem(world: Worl
     application = world.drive_to(State.SUBMITTED)
     client = client_for(world.other_applicant)
 
-    hidden = client.get(f"/api/applications/{application.pk}")
-    missing = client.get("/api/applications/999999")
+    hidden = client.get(f"/api/v1/applications/{application.pk}")
+    missing = client.get("/api/v1/applications/999999")
 
     assert hidden.status_code == missing.status_code == 404
     assert hidden["Content-Type"] == PROBLEM
@@ -105,7 +105,7 @@ def test_missing_and_invisible_applications_are_the_same_404_problem(world: Worl
 
 
 def test_anonymous_requests_get_a_401_problem(db: None) -> None:
-    response = client_for(None).get("/api/applications")
+    response = client_for(None).get("/api/v1/applications")
 
     assert response.status_code == 401
     assert response["Content-Type"] == PROBLEM
@@ -231,7 +231,7 @@ def test_unsafe_methods_need_the_csrf_token(world: World, with_token: bool) -> N
         headers["X-CSRFToken"] = client.cookies["csrftoken"].value
 
     response = client.post(
-        f"/api/applications/{application.pk}/actions/accept",
+        f"/api/v1/applications/{application.pk}/actions/accept",
         json.dumps({"expected_version": application.version}),
         content_type="application/json",
         headers=headers,

@@ -8,24 +8,32 @@ from django.test import Client
 
 
 def test_the_openapi_schema_is_served(db: None) -> None:
-    response = Client().get("/api/openapi.json")
+    response = Client().get("/api/v1/openapi.json")
 
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "vatspilot API"
     assert set(schema["paths"]) == {
-        "/api/applications",
-        "/api/applications/{application_id}",
-        "/api/applications/{application_id}/actions/{action}",
+        "/api/v1/applications",
+        "/api/v1/applications/{application_id}",
+        "/api/v1/applications/{application_id}/actions/{action}",
+        "/api/v1/applications/{application_id}/dossier",
+        "/api/v1/applications/{application_id}/documents",
+        "/api/v1/eligibility",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{token_id}/revoke",
+        "/api/v1/register",
+        "/api/v1/register/{number}",
     }
-    act = schema["paths"]["/api/applications/{application_id}/actions/{action}"]["post"]
+    assert schema["components"]["securitySchemes"]["PersonalToken"] == {"type": "http", "scheme": "bearer"}
+    act = schema["paths"]["/api/v1/applications/{application_id}/actions/{action}"]["post"]
     assert {"200", "404", "409", "422"} <= set(act["responses"])
     assert "expected_version" in schema["components"]["schemas"]["ActionIn"]["properties"]
     assert "unknown_years" in schema["components"]["schemas"]["ClockOut"]["properties"]
 
 
 def test_the_api_docs_page_loads_nothing_from_a_cdn(db: None) -> None:
-    response = Client().get("/api/docs")
+    response = Client().get("/api/v1/docs")
 
     assert response.status_code == 200
     page = response.content.decode()

@@ -101,3 +101,30 @@ def test_every_page_and_service_string_has_its_chinese(tmp_path: Path) -> None:
 def test_every_command_line_string_has_its_chinese(tmp_path: Path) -> None:
     files = sorted((SOURCE / "cli").rglob("*.py"))
     assert _untranslated(tmp_path, files, CLI_CATALOGUE) == []
+
+
+def _fuzzy(path: Path) -> list[str]:
+    with path.open("rb") as handle:
+        return sorted(
+            message.id if isinstance(message.id, str) else message.id[0]
+            for message in read_po(handle)
+            if message.id and message.fuzzy
+        )
+
+
+@pytest.mark.parametrize("catalogue", [WEB_CATALOGUE, CLI_CATALOGUE], ids=["web", "cli"])
+def test_no_message_is_fuzzy(catalogue: Path) -> None:
+    """A fuzzy entry is a guess msgfmt and Django leave out: the page would show English. Every entry,
+    whether the code still uses it or not, is either translated for sure or absent."""
+    assert _fuzzy(catalogue) == []
+
+
+def test_a_fuzzy_message_is_caught(tmp_path: Path) -> None:
+    catalogue = tmp_path / "django.po"
+    catalogue.write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, fuzzy\nmsgid "Review queue"\nmsgstr "待办审查"\n\nmsgid "Inbox"\nmsgstr "消息"\n',
+        encoding="utf-8",
+    )
+    assert _fuzzy(catalogue) == ["Review queue"]
+    assert ("Review queue" not in {text for _, text in _translated(catalogue)}) is True

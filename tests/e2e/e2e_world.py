@@ -8,13 +8,13 @@ render (labels, button words, form ids).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from pilot_world import DOSSIER, PDF, World
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.ownership_steps import fill_ownership
 from vatspilot.domain.applications import Role, State
 from vatspilot.services.calendar.legal_day import legal_today
 
@@ -98,7 +98,7 @@ def start_application(page: Page) -> int:
 
 def fill_dossier(page: Page) -> None:
     """Ownership JSON, the two services, the provincial area; save and see the determination."""
-    page.get_by_label("Ownership (direct shareholders, as JSON)").fill(json.dumps(OWNERSHIP, indent=2))
+    fill_ownership(page, OWNERSHIP)  # in the ownership tree editor (tests/e2e/ownership_steps.py)
     for row, code in enumerate(SERVICES):
         page.locator(f'select[name="services-{row}-code"]').select_option(code)
     page.get_by_label("Provincial (within the province of registration)").check()

@@ -50,7 +50,7 @@ def test_e2e_the_api_docs_render_under_the_policy(page: Page, world: World) -> N
     )
 
     sign_in(page, world, OFFICER)
-    page.goto(f"{world.base_url}/api/docs")
+    page.goto(f"{world.base_url}/api/v1/docs")
 
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("vatspilot API")
     expect(page.locator(".opblock").first).to_be_visible()

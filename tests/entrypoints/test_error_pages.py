@@ -105,7 +105,7 @@ def test_a_failing_api_call_is_a_500_problem_and_nothing_of_the_failure(
     # The list's read model (vatspilot.queries.application_lists), as the router imported it.
     monkeypatch.setattr("vatspilot.api.routers.applications.visible_application_list", broken)
 
-    response = client_for(world.users[Role.LOCAL_OFFICER], "zh-hans").get("/api/applications")
+    response = client_for(world.users[Role.LOCAL_OFFICER], "zh-hans").get("/api/v1/applications")
 
     assert response.status_code == 500
     assert response["Content-Type"] == PROBLEM
@@ -114,5 +114,5 @@ def test_a_failing_api_call_is_a_500_problem_and_nothing_of_the_failure(
         "title": "服务器错误",
         "status": 500,
         "detail": "服务器端出现错误，已记录在案，请稍后再试。",
-        "instance": "/api/applications",
+        "instance": "/api/v1/applications",
     }

@@ -96,7 +96,7 @@ def test_the_api_refuses_it_with_a_400_problem_naming_the_place_and_changes_noth
     body = f'{{"expected_version": {application.version}, "items": {value}}}'
 
     response = client.post(
-        f"/api/applications/{application.pk}/actions/request_supplement", body, content_type="application/json"
+        f"/api/v1/applications/{application.pk}/actions/request_supplement", body, content_type="application/json"
     )
 
     assert response.status_code == 400
@@ -172,7 +172,7 @@ def test_the_api_does_not_coerce_types(world: World, field: str, value: str) -> 
     body = "{" + ", ".join(f'"{name}": {text}' for name, text in fields.items()) + "}"
 
     response = client.post(
-        f"/api/applications/{application.pk}/actions/request_supplement", body, content_type="application/json"
+        f"/api/v1/applications/{application.pk}/actions/request_supplement", body, content_type="application/json"
     )
 
     assert response.status_code == 422, response.content
@@ -187,7 +187,7 @@ def test_the_same_body_with_proper_types_is_accepted(world: World) -> None:
     body = json.dumps({"expected_version": application.version, "items": ["Articles of association"]})
 
     response = client_for(world.users[Role.LOCAL_OFFICER]).post(
-        f"/api/applications/{application.pk}/actions/request_supplement", body, content_type="application/json"
+        f"/api/v1/applications/{application.pk}/actions/request_supplement", body, content_type="application/json"
     )
 
     assert response.status_code == 200, response.content
@@ -197,7 +197,7 @@ def test_the_same_body_with_proper_types_is_accepted(world: World) -> None:
 def test_a_nul_in_an_api_query_parameter_is_a_422_problem_naming_it(world: World) -> None:
     world.drive_to(State.SUBMITTED)
 
-    response = client_for(world.users[Role.LOCAL_OFFICER]).get("/api/applications?status=submitted%00")
+    response = client_for(world.users[Role.LOCAL_OFFICER]).get("/api/v1/applications?status=submitted%00")
 
     assert response.status_code == 422
     problem = response.json()

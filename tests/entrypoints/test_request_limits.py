@@ -35,7 +35,7 @@ def test_a_3_mb_json_body_to_the_api_is_a_413_problem(world: World) -> None:
     assert len(body) > 3_000_000
 
     response = client.post(
-        f"/api/applications/{application.pk}/actions/request_supplement", body, content_type="application/json"
+        f"/api/v1/applications/{application.pk}/actions/request_supplement", body, content_type="application/json"
     )
 
     assert response.status_code == 413
@@ -45,7 +45,7 @@ def test_a_3_mb_json_body_to_the_api_is_a_413_problem(world: World) -> None:
         "title": "请求过大",
         "status": 413,
         "detail": "请求正文超过允许的 1 MiB。",
-        "instance": f"/api/applications/{application.pk}/actions/request_supplement",
+        "instance": f"/api/v1/applications/{application.pk}/actions/request_supplement",
         "max_bytes": MIB,
     }
     assert (store_rows(), application_state(application)) == (before, state)

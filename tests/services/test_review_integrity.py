@@ -321,7 +321,8 @@ def test_the_page_and_the_api_show_voided_reviews_the_conditions_and_the_hash(wo
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count("<strong>Void</strong>") == 4
-    assert html.count("The dossier changed after it was given.") == 4
+    # Each of the four in the reviews panel, and again beside each of the three opinions in the timeline.
+    assert html.count("The dossier changed after it was given.") == 4 + 3
     assert "<li>CAC: Logs.</li>" in html
     assert f"<dd><code>{current}</code></dd>" in html
     assert ALL_VOID in html  # the answer's timeline entry
@@ -330,7 +331,7 @@ def test_the_page_and_the_api_show_voided_reviews_the_conditions_and_the_hash(wo
         page_zh = client_for(world.users[Role.MIIT_REVIEWER], "zh-hans").get(f"/applications/{application.pk}/")
     assert page_zh.content.decode().count("<strong>已失效</strong>") == 4
 
-    body = client_for(world.users[Role.MIIT_REVIEWER]).get(f"/api/applications/{application.pk}").json()
+    body = client_for(world.users[Role.MIIT_REVIEWER]).get(f"/api/v1/applications/{application.pk}").json()
     assert body["dossier_hash"] == current == decision.dossier_hash
     assert body["decision"]["conditions"] == [{"agency": "cac", "conditions": "Logs."}]
     assert (body["decision"]["outcome"], body["decision"]["dossier_hash"]) == ("approved", current)

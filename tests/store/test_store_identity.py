@@ -102,7 +102,7 @@ def test_an_applicant_gets_the_role_a_membership_and_two_audit_entries(make_orga
         (
             "membership.created",
             "store.membership",
-            {"user": "zhang", "organisation": organisation.uscc},
+            {"user": "zhang", "organisation": organisation.uscc, "admin": True},
         ),
     ]
     assert verify_chain().ok

@@ -86,8 +86,12 @@ def test_the_settings_the_platform_relies_on():
 
 def test_the_protections_every_response_goes_through():
     middleware = settings.MIDDLEWARE
-    # HTTPS redirect first, then static files (so they get it too), then the Content Security Policy.
-    assert middleware[:3] == [
+    # The health probes (answered before the HTTPS redirect and the host check, config/health.py) and the
+    # request log (config/logs.py); then the HTTPS redirect, static files (so they get it too), then the
+    # Content Security Policy.
+    assert middleware[:5] == [
+        "config.health.HealthMiddleware",
+        "config.logs.RequestLogMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "csp.middleware.CSPMiddleware",
@@ -99,6 +103,8 @@ def test_the_protections_every_response_goes_through():
         ["'none'"],
     )
     assert not any("unsafe" in source for sources in directives.values() for source in sources)
-    assert settings.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedStaticFilesStorage"
+    assert (
+        settings.STORAGES["staticfiles"]["BACKEND"] == "config.static_storage.IncrementalCompressedStaticFilesStorage"
+    )
     assert (settings.X_FRAME_OPTIONS, settings.SECURE_CONTENT_TYPE_NOSNIFF) == ("DENY", True)
     assert settings.CSRF_FAILURE_VIEW == "config.error_views.csrf_failure"

@@ -116,7 +116,7 @@ def test_the_badge_says_when_the_clock_is_provisional(language: str, expected: s
             "<dd>2027-03-01 (provisional)</dd>",
             "<dt>Provisional</dt>\n      <dd>The official holiday arrangement for 2027 is not published yet.",
         ),
-        ("zh-hans", "<dd>2027-03-01 （暂定）</dd>", "<dt>暂定</dt>\n      <dd>2027 年的官方节假日安排尚未公布。"),
+        ("zh-hans", "<dd>2027年3月1日 （暂定）</dd>", "<dt>暂定</dt>\n      <dd>2027 年的官方节假日安排尚未公布。"),
     ],
 )
 def test_the_clock_panel_marks_the_due_date_provisional_and_says_why(language: str, due: str, explanation: str) -> None:

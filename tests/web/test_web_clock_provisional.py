@@ -22,7 +22,7 @@ def today_2_december_2026(settings: Any) -> None:
     ("language", "due", "badge"),
     [
         ("en", "<dd>2027-03-01 (provisional)</dd>", "Provisional: 2027 holidays projected"),
-        ("zh-hans", "<dd>2027-03-01 （暂定）</dd>", "暂定：2027 年节假日为推算"),
+        ("zh-hans", "<dd>2027年3月1日 （暂定）</dd>", "暂定：2027 年节假日为推算"),
     ],
 )
 def test_the_application_page_shows_the_provisional_due_date(

@@ -59,6 +59,6 @@ def test_the_dossier_page_shows_fractional_percents_in_the_ownership_field(world
 def test_the_api_gives_fractional_percents_as_numbers(world: World) -> None:
     application = _dossier(world)
 
-    detail = client_for(world.applicant).get(f"/api/applications/{application.pk}").json()
+    detail = client_for(world.applicant).get(f"/api/v1/applications/{application.pk}").json()
 
     assert [holder["percent"] for holder in detail["dossier"]["ownership"]] == [33.33, 66.67]

@@ -229,7 +229,7 @@ def test_the_pages_in_chinese(world: World, licence: Licence) -> None:
     file_renewal(actor=world.applicant, licence=licence, on=TODAY, launched={"B11": date(2025, 7, 1), "B25-05": None})
     html = client_for(world.applicant, "zh-hans").get(URL).content.decode()
     assert "变更申请和延续" in html
-    assert "延续：应于2030-03-04前提出，即有效期届满（2030-06-02）前90日。 剩余天数：1676。" in html
+    assert "延续：应于2030年3月4日前提出，即有效期届满（2030年6月2日）前90日。 剩余天数：1676。" in html
     change = client_for(world.applicant, "zh-hans").get(f"{URL}filings/change/").content.decode()
     assert "股东（变更后）" in change
     assert "提交变更" in change

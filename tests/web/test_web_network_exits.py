@@ -320,7 +320,7 @@ def test_the_register_shows_the_exit_and_its_steps_with_nothing_personal(
     assert "<td>Network exit: plan filed</td>" in html
     assert "<td>Network exit: progress reported</td>" in html
     assert "<td>Network exit: sent back</td>" in html
-    assert "migration_deadline: 2025-12-31" in html
+    assert "Migration deadline: 2025-12-31" in html
     assert "<dd>120 / 120</dd>" in html
 
 
@@ -337,7 +337,7 @@ def test_the_pages_in_chinese(world: World, network_exit: NetworkExit) -> None:
     html = client_for(world.applicant, "zh-hans").get(URL).content.decode()
     assert '<h2 id="network-exit-heading">网络退出</h2>' in html
     assert "需退出" in html
-    assert "自 2025-06-03 起未提交退出方案" in html
+    assert "自 2025年6月3日 起未提交退出方案" in html
     assert "<legend>提交退出方案</legend>" in html
     assert "用户迁移截止日" in html
     listing = client_for(world.users[Role.MIIT_REVIEWER], "zh-hans").get("/exits/").content.decode()

@@ -184,8 +184,8 @@ def test_the_chinese_register_shows_chinese_names_and_areas(register: Register) 
     row = text_of("<main>" + row[: row.index("</tr>")] + "</main>")
     assert row == (
         'data-number="B1.B2-20250005"> B1.B2-20250005 北方数据（北京）有限公司 Northern Data (Beijing) Co., Ltd. '
-        "B11 互联网数据中心业务 (覆盖范围: 上海市) B21 在线数据处理与交易处理业务 (覆盖范围: 北京市、天津市) "
-        "已吊销 2025-10-09 2030-10-08"
+        "B11 互联网数据中心业务 （覆盖范围：上海市） B21 在线数据处理与交易处理业务 （覆盖范围：北京市、天津市） "
+        "已吊销 2025年10月9日 2030年10月8日"
     )
     page = text_of(html)
     assert "许可证公示名录" in page
@@ -227,8 +227,8 @@ def test_the_chinese_entry(register: Register) -> None:
         "许可证 B2-20250002 许可证编号 B2-20250002 状态 暂停 "
         "持证单位 北方数据（北京）有限公司 Northern Data (Beijing) Co., Ltd. "
         "统一社会信用代码 91110105MA01B2C3DL "
-        "业务种类及覆盖范围 B21 在线数据处理与交易处理业务 (覆盖范围: 北京市、天津市) "
-        "有效期自 2025-09-01 有效期至 2030-08-31"
+        "业务种类及覆盖范围 B21 在线数据处理与交易处理业务 （覆盖范围：北京市、天津市） "
+        "有效期自 2025年9月1日 有效期至 2030年8月31日"
     ) in page
 
 

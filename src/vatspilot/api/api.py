@@ -1,5 +1,6 @@
-"""The API object, mounted at /api/ by config.urls. Session authentication: the browser's signed-in
-session, with Django's CSRF check on every unsafe method (send the X-CSRFToken header)."""
+"""The API object, mounted at /api/v1/ by config.urls. Callers: a personal API token (Authorization:
+Bearer vp_…) or the browser's signed-in session, with Django's CSRF check on every unsafe method (send
+the X-CSRFToken header); see auth.py. Rate limits in throttles.py, idempotent writes in idempotency.py."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
-from ninja.security import SessionAuth
 
 from vatspilot.api import problems
+from vatspilot.api.auth import callers
+from vatspilot.api.routers.api_tokens import router as api_tokens_router
 from vatspilot.api.routers.application_actions import router as application_actions_router
+from vatspilot.api.routers.application_filing import router as application_filing_router
 from vatspilot.api.routers.applications import router as applications_router
+from vatspilot.api.routers.eligibility import router as eligibility_router
+from vatspilot.api.routers.register import router as register_router
+from vatspilot.api.throttles import throttles
 from vatspilot.contracts import strict_json
 from vatspilot.contracts.json_numbers import ExactJSONEncoder
 
@@ -27,7 +33,11 @@ class StrictJSONParser(Parser):
     the StrictJSONError that django-ninja wraps into problem details)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return strict_json.loads(request.body)
+        data = strict_json.loads(request.body)
+        # Every JSON body of the API is an object; django-ninja would take a body of 0.0 as none at all.
+        if not isinstance(data, dict):
+            raise problems.FieldProblem("", "wrong-type", _("The body must be a JSON object."))
+        return data
 
     def parse_querydict(self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest) -> Any:
         # A NUL in a query parameter reaches the database as a filter, and PostgreSQL refuses it there.
@@ -46,15 +56,27 @@ class ExactJSONRenderer(JSONRenderer):
     encoder_class = ExactNinjaJSONEncoder
 
 
-api = NinjaAPI(
+class VatspilotAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        """The document as the API answers: errors as application/problem+json (problems.py)."""
+        return problems.document_problems(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = VatspilotAPI(
     title="vatspilot API",
     version="1",
     description=(
         "Applications under the pilot opening value-added telecommunications services to foreign "
         "investment: their status, statutory clock, dossier and determination, and the lifecycle "
-        "actions. Errors are RFC 9457 problem details (application/problem+json)."
+        "actions. Errors are RFC 9457 problem details (application/problem+json).\n\n"
+        "Authenticate with a personal API token (made on the site's API tokens page): send "
+        "`Authorization: Bearer vp_…`. A read token reads; a write token also acts. Send an "
+        "`Idempotency-Key` header with a write to make a retry safe: the same key and request get the "
+        "first answer again (with `Idempotent-Replayed: true`) and act once. Writes and requests "
+        "without sign-in are rate limited (429 with Retry-After)."
     ),
-    auth=SessionAuth(csrf=True),
+    auth=callers(),
+    throttle=throttles(),
     urls_namespace="api",
     parser=StrictJSONParser(),
     renderer=ExactJSONRenderer(),
@@ -62,3 +84,7 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/applications", applications_router)
 api.add_router("/applications", application_actions_router)
+api.add_router("/applications", application_filing_router)
+api.add_router("/eligibility", eligibility_router)
+api.add_router("/tokens", api_tokens_router)
+api.add_router("/register", register_router)

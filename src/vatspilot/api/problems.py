@@ -15,14 +15,16 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from vatspilot.contracts.input_errors import describe_json_problem
 from vatspilot.contracts.strict_json import StrictJSONError
+from vatspilot.services.accounts.api_tokens import TokenRefused
 from vatspilot.services.applications import ActionRefused, Conflict
 from vatspilot.store.access import NotFound
 
@@ -87,6 +89,43 @@ def _field_problem(request: HttpRequest, exc: FieldProblem) -> HttpResponse:
     )
 
 
+class ScopeRefused(PermissionDenied):
+    """The request's token may not do this (a read token asked to write): a 403 that says so."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _scope_refused(request: HttpRequest, exc: ScopeRefused) -> HttpResponse:
+    return problem(
+        request, 403, type_=TYPE_BASE + "token-scope", title=_("Not allowed with this token"), detail=exc.detail
+    )
+
+
+def _token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    return problem(
+        request,
+        422,
+        type_=TYPE_BASE + "invalid-field",
+        title=_("The request is not valid"),
+        detail=exc.message,
+        code=exc.code,
+        field="/" + exc.field,
+    )
+
+
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """429; django-ninja adds the Retry-After header (whole seconds) to this answer."""
+    return problem(
+        request,
+        429,
+        type_=TYPE_BASE + "too-many-requests",
+        title=_("Too many requests"),
+        detail=_("Too many requests from this token or address: wait before trying again."),
+    )
+
+
 def not_found(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
     return problem(request, 404, detail=_("No such resource, or you may not see it."))
 
@@ -134,13 +173,17 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem(request, 401, detail=_("Sign in to use the API."))
+    return problem(
+        request, 401, detail=_("Sign in, or send a personal API token (Authorization: Bearer vp_…), to use the API.")
+    )
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # django-ninja wraps whatever the parser raised in HttpError(400, "Cannot parse request body").
     if isinstance(exc.__cause__, StrictJSONError):
         return _unreadable_json(request, exc.__cause__)
+    if isinstance(exc.__cause__, FieldProblem):
+        return _field_problem(request, exc.__cause__)
     return problem(request, exc.status_code, detail=str(exc.message))
 
 
@@ -180,6 +223,12 @@ def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return problem(request, 400, detail=_("The request could not be read."))
 
 
+def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django cannot read as its Content-Type says (multipart/form-data without a boundary, or
+    cut short): the client's fault, a 400, never a 500."""
+    return problem(request, 400, detail=_("The request could not be read."))
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Anything else: logged in full, answered with nothing but the fact. (django-ninja's own handler
     would answer with the traceback whenever DEBUG is on.)"""
@@ -193,6 +242,35 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+PROBLEM_SCHEMA = {"$ref": "#/components/schemas/ProblemOut"}
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document as the API answers: every error response (4xx, 5xx) is
+    application/problem+json, and every operation lists the errors any request may get: 400 (a body
+    the strict JSON reader refuses, a request Django finds suspicious), 413 (a body over the limit) where
+    it takes a body, 401 where it needs a caller, and 429 (the rate limits)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            added = {400: "Bad Request", 429: "Too Many Requests"}
+            if "requestBody" in operation:
+                added[413] = "Content Too Large"
+            if operation.get("security"):
+                added[401] = "Unauthorized"
+            for status, description in added.items():
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": description, "content": {"application/json": {}}}
+            for status, response in responses.items():
+                content = response.get("content")
+                if int(status) < 400 or not content:
+                    continue
+                body = content.pop("application/json", None)
+                content.setdefault(PROBLEM_CONTENT_TYPE, {"schema": dict(PROBLEM_SCHEMA), **(body or {})})
+                content[PROBLEM_CONTENT_TYPE].setdefault("schema", dict(PROBLEM_SCHEMA))
+    return schema
+
+
 def install(api: NinjaAPI) -> None:
     api.add_exception_handler(NotFound, not_found)
     api.add_exception_handler(Conflict, _conflict)
@@ -200,9 +278,14 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, _invalid)
     api.add_exception_handler(FieldProblem, _field_problem)
     api.add_exception_handler(AuthenticationError, _unauthenticated)
+    api.add_exception_handler(Throttled, _throttled)
+    api.add_exception_handler(TokenRefused, _token_refused)
+    api.add_exception_handler(ScopeRefused, _scope_refused)
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(RequestDataTooBig, too_large)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(SuspiciousOperation, _suspicious)
+    api.add_exception_handler(MultiPartParserError, _unreadable)
+    api.add_exception_handler(BadRequest, _unreadable)
     api.add_exception_handler(Exception, _unexpected)

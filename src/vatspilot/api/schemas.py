@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 
 class ClockOut(Schema):
@@ -37,6 +38,9 @@ class ApplicationSummaryOut(Schema):
     jurisdiction: str = Field(description="GB/T 2260 code of the province of registration.")
     status: str
     version: int = Field(description="Send it back as expected_version when acting on the application.")
+    tracking_number: str | None = Field(
+        None, description="Given at submission: what the public tracking page looks the application up by."
+    )
     clock: ClockOut
     updated_at: datetime
 
@@ -116,3 +120,92 @@ class ProblemOut(Schema):
     instance: str | None = None
     code: str | None = None
     field: str | None = None
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The token's first characters, to tell it apart; the secret is never shown again.")
+    scope: Literal["read", "write"]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class RegisteredServiceOut(Schema):
+    code: str
+    name_en: str
+    name_zh: str
+    areas_en: list[str]
+    areas_zh: list[str]
+
+
+class RegisterLicenceOut(Schema):
+    number: str
+    holder_name_zh: str
+    holder_name_en: str
+    uscc: str
+    region: str = Field(description="GB/T 2260 code of the holder's province of registration.")
+    services: list[RegisteredServiceOut]
+    conditions: list[str]
+    valid_from: date
+    valid_until: date
+    status: str = Field(description="The licence's effective status today.")
+
+
+class ApplicationCreateIn(Schema):
+    """Strict: a field the API does not know is refused, not ignored."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    organisation: int | None = Field(
+        None,
+        ge=1,
+        description="The id of the organisation applying (you must be its member); may be left out when you "
+        "belong to exactly one.",
+    )
+
+
+class DossierIn(Schema):
+    """The whole dossier, replaced: the ownership tree, the services and the service area as the profile
+    contract (vatspilot/profile/v1) has them under shareholders, services and service_area. Strict: "3" is
+    not 3, true is not 1, and a field the API does not know is refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    expected_version: int | None = Field(
+        None, ge=1, description="The version you last read; when given, a dossier changed since is a 409."
+    )
+    ownership: list[dict[str, Any]] = Field(
+        description="Direct shareholders, each {name, jurisdiction, percent, shareholders?, foreign_invested?} "
+        "(the profile contract's holder); percentages add up to 100."
+    )
+    services: list[dict[str, Any]] = Field(
+        description="Each {code, scope?, content?} (the profile contract's service)."
+    )
+    service_area: dict[str, Any] = Field(
+        description='{"kind": "provincial"} or {"kind": "cross-regional", "provinces"?}.'
+    )
+    dishonest_list: bool = Field(
+        False, description="True when the enterprise, a main investor or a main manager is on the dishonest list."
+    )
+
+
+class DocumentVersionOut(Schema):
+    id: int
+    kind: str
+    number: int = Field(description="1 for the first upload of this kind, then 2, 3 ...")
+    name: str = Field(description="The file name as kept (sanitised).")
+    content_type: str
+    size: int = Field(description="Bytes.")
+    sha256: str
+    uploaded_at: datetime
+    uploaded_by: str | None
+
+
+class ChecklistItemOut(Schema):
+    kind: str
+    label: str
+    required: bool = Field(description="The determination asks for this document before submission.")
+    present: bool = Field(description="At least one version is uploaded.")
+    versions: list[DocumentVersionOut] = Field(description="Every version uploaded, newest first.")

@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "demo": "vatspilot.cli.platform:demo",
     "serve": "vatspilot.cli.platform:serve",
     "audit": "vatspilot.cli.platform:audit",
+    "backup": "vatspilot.cli.backup:backup",
+    "restore": "vatspilot.cli.backup:restore",
     "jobs": "vatspilot.cli.jobs:jobs",
     "calendar": "vatspilot.cli.working_calendar:calendar",
     "keys": "vatspilot.cli.keys:keys",

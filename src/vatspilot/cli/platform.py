@@ -74,7 +74,14 @@ def _refuse(message: str) -> NoReturn:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Gunicorn worker processes.")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    envvar="WEB_CONCURRENCY",
+    type=click.IntRange(1, 64),
+    help="Gunicorn worker processes (or WEB_CONCURRENCY).",
+)
 @click.option("--dev", is_flag=True, help="Django's auto-reloading development server, DEBUG on (loopback only).")
 def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Migrate, collect the static files and run the site under Gunicorn (DEBUG off unless DEBUG=1).
@@ -117,7 +124,9 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     # Gunicorn replaces this process: it receives the signals, and the settings above are its
     # environment (each worker imports config.settings afresh).
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-    options = ["--bind", address, "--workers", str(workers), "--access-logfile", "-"]
+    # config/gunicorn_conf.py: Gunicorn's own log in the site's format (JSON lines by default), no access
+    # log (the site's request log has every request with its id).
+    options = ["-c", "python:config.gunicorn_conf", "--bind", address, "--workers", str(workers)]
     os.execv(sys.executable, [*gunicorn, *options])
 
 

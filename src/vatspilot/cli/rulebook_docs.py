@@ -67,6 +67,34 @@ the decision contract; each refusal names the file and the entry. Bump `version`
 digest part of the version changes by itself. Add worked cases in `tests/rulebook/cases/` for both sides
 of the new date, then regenerate this page. `vatspilot rules diff OLD NEW` shows the change as users will
 see it; determinations already stored keep the version they were taken under.
+
+## On the web
+
+The same rulebook is public, without sign-in, in the reader's language (English or Chinese):
+
+- `/` (for a visitor not signed in) and `/guide/` (for everyone): the service guide (办事指南). What the
+  pilot is, each opening-up measure in force today with the services its cap opens and its regions by
+  name, who may apply (the regions, the conditions, the national caps outside the openings, the content
+  limits, the CEPA note), the documents (`documents:order-42` and `documents:pilot-additions`), the steps
+  and time limits (from the parameters: correction notice, clock start, review period and unit, validity,
+  renewal, changes, annual report) and where to turn. Every statement shows its citation and confidence
+  code and links to its rule's page. Read model: `vatspilot.queries.service_guide`.
+- `/rules/?on=YYYY-MM-DD` (default: today in China): the rules in force on that date by kind, each with its
+  summary, period, confidence code and citation in both languages, the number of dated entries it has had,
+  then the known gaps, the confidence legend and the timeline of legal milestones.
+- `/rules/<id>/` (URL name `web:rule`; a determination reason's `rule` is the id): one rule, the entry in
+  force on `?on=` and its whole history, each dated entry with its citation in both languages and a link to
+  the diff of the day it took effect.
+- `/rules/diff/?from=&to=`: the changes between two dates, from the same `domain.policy.changes.diff` as
+  `vatspilot rules diff`, with the fields that changed and the entries before and after.
+
+A malformed date, or one before the rulebook's first date, is answered with 400 and a message naming the
+field (`on`, `from`, `to`). Ids are never shown as text: names come from the rulebook's own bilingual texts
+(`vatspilot.queries.rule_descriptions`). The milestones join the days the rulebook's entries take effect,
+change or end with the dated facts of `src/vatspilot/rulebook/public_facts.yaml`, which also holds the
+guide's review procedure and contacts: each fact is copied from `shared/reference/legal-facts.md` or
+`pilot-article.md` with its source in both languages and, where legal-facts.md grades it, its confidence
+code; add a fact there only with its source. Read model: `vatspilot.queries.rulebook_pages`.
 """
 
 # (file, what it holds, the entry fields beyond the common ones)

@@ -9,12 +9,22 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Action
+from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Action, State
 from vatspilot.domain.shared.errors import InputError
 from vatspilot.queries.application_lists import ApplicationSummary, summaries
+from vatspilot.queries.application_review import (
+    BlockedAction,
+    ClockDates,
+    TimelineEntry,
+    blocked_actions,
+    clock_dates,
+    timeline,
+)
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.rulebook.uncertainty import stored_uncertain_rules
+from vatspilot.services.applications.clock import clock_settings
 from vatspilot.services.applications.dossier import ChecklistItem, checklist, dossier_hash_of, missing_items
+from vatspilot.services.applications.guard_facts import facts_of, roles_of
 from vatspilot.services.eligibility import determine
 from vatspilot.store.access import is_member
 from vatspilot.store.models import (
@@ -64,6 +74,9 @@ class ApplicationDetail:
     events: tuple[ApplicationEvent, ...]  # the timeline, oldest first
     dossier_hash: str
     decision: Decision | None  # with the concurrences' conditions it carries
+    blocked: tuple[BlockedAction, ...] = ()  # the reader's actions the table's guards hold back now
+    timeline: tuple[TimelineEntry, ...] = ()  # the events, each opinion event with its opinion
+    clock_dates: ClockDates | None = None  # the clock's start and stop dates
 
     @property
     def application(self) -> Application:
@@ -88,6 +101,8 @@ def application_detail(actor: User, application: Application, *, today: date) ->
     (summary,) = summaries(actor, [application], today=today)
     member = is_member(actor, application)
     supplements = tuple(application.supplement_requests.order_by("opened_at"))
+    events = tuple(application.events.select_related("actor").order_by("at"))
+    opinions = tuple(application.opinions.select_related("actor").order_by("agency", "given_at"))
     open_requests = sorted((s for s in supplements if s.closed_at is None), key=lambda s: s.opened_at, reverse=True)
     return ApplicationDetail(
         summary=summary,
@@ -104,13 +119,18 @@ def application_detail(actor: User, application: Application, *, today: date) ->
         uncertain_basis=tuple(stored_uncertain_rules(application.determination, default_rulebook())),
         missing_items=tuple(missing_items(application)),
         documents=document_rows(application),
-        opinions=tuple(application.opinions.select_related("actor").order_by("agency", "given_at")),
+        opinions=opinions,
         assessments=tuple(application.security_assessments.select_related("expert").order_by("assessed_at")),
         supplements=supplements,
         open_supplement=open_requests[0] if open_requests else None,
-        events=tuple(application.events.select_related("actor").order_by("at")),
+        events=events,
         dossier_hash=dossier_hash_of(application),
         decision=Decision.objects.filter(application=application).select_related("actor").first(),
+        blocked=blocked_actions(
+            State(application.status), roles_of(actor, application), facts_of(application), summary.actions
+        ),
+        timeline=timeline(events, opinions),
+        clock_dates=clock_dates(events, summary.clock, clock_settings(today).start),
     )
 
 

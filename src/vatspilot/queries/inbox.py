@@ -11,4 +11,8 @@ INBOX_LENGTH = 200  # the newest; older ones stay stored, and "mark all as read"
 
 def inbox_of(user: User) -> list[Notification]:
     """The rows the inbox shows, from one query however many there are."""
-    return list(Notification.objects.filter(recipient=user).select_related("application")[:INBOX_LENGTH])
+    return list(
+        Notification.objects.filter(recipient=user).select_related(
+            "application__organisation", "application__jurisdiction"
+        )[:INBOX_LENGTH]
+    )

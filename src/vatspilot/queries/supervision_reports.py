@@ -42,10 +42,9 @@ from vatspilot.services.supervision.ingestion import FORMATS
 from vatspilot.services.supervision.obligation_sweep import licence_obligations
 from vatspilot.services.supervision.report_lifecycle import OPERATIONAL_FIELDS, reports_on, roles_of
 from vatspilot.services.supervision.standing import HOLDER, standing_towards
-from vatspilot.store.access import NotFound
+from vatspilot.store.access import NotFound, visible_findings
 from vatspilot.store.models import Licence
 from vatspilot.store.models.supervision import (
-    Finding,
     IngestionRun,
     QuarterlyReport,
     ReportPart,
@@ -481,7 +480,9 @@ def _parts(report: QuarterlyReport) -> tuple[PartView, ...]:
     return tuple(views)
 
 
-def _findings(report: QuarterlyReport, today: date) -> tuple[FindingRow, ...]:
+def _findings(actor: User, report: QuarterlyReport, today: date) -> tuple[FindingRow, ...]:
+    """The report's findings ``actor`` may open (store.access.visible_findings: a report's reader is not
+    always a finding's, e.g. the CAC and MPS reviewers)."""
     closed = {FindingState.RESOLVED.value, FindingState.DISMISSED.value, FindingState.REVOKED.value}
     return tuple(
         FindingRow(
@@ -495,7 +496,7 @@ def _findings(report: QuarterlyReport, today: date) -> tuple[FindingRow, ...]:
             remediation_due_on=finding.remediation_due_on,
             overdue=finding.status not in closed and today > finding.remediation_due_on,
         )
-        for finding in Finding.objects.filter(report=report).order_by("raised_on", "pk")
+        for finding in visible_findings(actor).filter(report=report).order_by("raised_on", "pk")
     )
 
 
@@ -571,7 +572,7 @@ def report_page(actor: User, report: QuarterlyReport, *, today: date) -> ReportP
         mechanism_label=_label(MECHANISM_LABELS, report.cross_border_mechanism),
         parts=parts,
         missing=missing,
-        findings=_findings(report, today),
+        findings=_findings(actor, report, today),
         compared=compared,
         node_changes=changes,
         node_change_summary=summary,

@@ -331,5 +331,16 @@ def official_years(directories: Iterable[Path]) -> dict[int, OfficialYear]:
     return years
 
 
+_STATUTORY: dict[tuple[str, int, int], StatutoryHolidays] = {}
+
+
 def statutory_holidays() -> StatutoryHolidays:
-    return parse_statutory(shipped_dir() / STATUTORY_FILE)
+    # Parsed once per file version, as the years are (_parsed_year): every statutory clock reads it.
+    path = shipped_dir() / STATUTORY_FILE
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    rules = _STATUTORY.get(key)
+    if rules is None:
+        rules = parse_statutory(path)
+        _STATUTORY[key] = rules
+    return rules

@@ -16,6 +16,7 @@ from vatspilot.queries.application_detail import application_detail, determinati
 from vatspilot.services.applications import available_actions
 from vatspilot.store import access
 from vatspilot.store.models import Application
+from vatspilot.web.action_reasons import reason_text
 from vatspilot.web.forms import ActionForm, action_form
 
 # Actions the dossier page offers to the applicant itself; the application page offers the rest.
@@ -66,6 +67,11 @@ def application_context(
         "supplements": detail.supplements,
         "open_supplement": detail.open_supplement,
         "decision": detail.decision,
+        "dossier_hash": detail.dossier_hash,
+        "timeline": detail.timeline,
+        "clock_dates": detail.clock_dates,
+        # The reader's actions the table's guards hold back now, each with why (web/action_reasons.py).
+        "blocked_actions": [(b.action, reason_text(b)) for b in detail.blocked],
         "events": detail.events,
         "action_forms": action_forms(user, application, bound=bound, actions=detail.actions),
         "refusal": refusal,

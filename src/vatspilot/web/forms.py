@@ -9,17 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from vatspilot.contracts import json_numbers, strict_json
-from vatspilot.contracts.input_errors import describe_json_problem
-from vatspilot.contracts.strict_json import StrictJSONError
+from vatspilot.contracts import json_numbers
 from vatspilot.domain.applications import Action
 from vatspilot.domain.applications.action_fields import ActionField, FieldKind, RequiredWhen
 from vatspilot.domain.applications.action_fields import fields_of as declared_fields_of
+from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.services import vocabulary
 from vatspilot.store.models import AssessmentResult, DocumentKind, Jurisdiction, OpinionKind, Organisation
+from vatspilot.web.ownership_field import OwnershipField
 
 _BLANK = [("", "---------")]
 
@@ -41,15 +41,8 @@ class NewApplicationForm(forms.Form):
 class DossierForm(forms.Form):
     """The dossier's facts other than the services (those are a formset, see ServiceForm)."""
 
-    ownership = forms.CharField(
-        label=_("Ownership (direct shareholders, as JSON)"),
-        widget=forms.Textarea(attrs={"rows": 14, "class": "code", "spellcheck": "false"}),
-        help_text=_(
-            'A list of shareholders, each {"name", "jurisdiction" (ISO country code; CN for the '
-            'mainland), "percent"}; a CN holder may list its own "shareholders" to be looked '
-            "through. Percentages at each level add up to 100."
-        ),
-    )
+    # The ownership tree editor over the contract's JSON (web/ownership_field.py): a list of holders.
+    ownership = OwnershipField()
     service_area_kind = forms.ChoiceField(
         label=_("Service area"),
         choices=list(vocabulary.SERVICE_AREA_KINDS.items()),
@@ -69,26 +62,6 @@ class DossierForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["provinces"].choices = [(j.code, j.name) for j in Jurisdiction.objects.order_by("code")]
 
-    def clean_ownership(self) -> list[Any]:
-        raw = self.cleaned_data["ownership"]
-        try:
-            value = strict_json.loads(raw)
-        except StrictJSONError as error:
-            params = {
-                "line": error.line,
-                "column": error.column,
-                "problem": describe_json_problem(error, gettext),
-                "pointer": error.pointer,
-            }
-            if error.code in strict_json.SYNTAX_CODES:
-                message = _("This is not valid JSON (line %(line)s, column %(column)s): %(problem)s.")
-            else:
-                message = _("Refused at %(pointer)s (line %(line)s, column %(column)s): %(problem)s.")
-            raise forms.ValidationError(message, params=params, code=error.code) from None
-        if not isinstance(value, list):
-            raise forms.ValidationError(_("Give a list of shareholders: [ {...}, {...} ]."), code="not_a_list")
-        return value
-
     def service_area(self) -> dict[str, Any]:
         area: dict[str, Any] = {"kind": self.cleaned_data["service_area_kind"]}
         if area["kind"] == "cross-regional" and self.cleaned_data["provinces"]:
@@ -106,11 +79,36 @@ class DossierForm(forms.Form):
         }
 
 
+def scopes_by_code() -> dict[str, tuple[str, ...]]:
+    """Each value-added code's own scopes, as the rulebook's catalogue declares them (a code with none
+    takes no scope)."""
+    scopes: dict[str, tuple[str, ...]] = {}
+    for service in default_rulebook().services:
+        scopes[service.code] = tuple(dict.fromkeys((*scopes.get(service.code, ()), *service.scopes)))
+    return scopes
+
+
+class ScopeSelect(forms.Select):
+    """The scope list; each option names its service (data-code), so that web/static/web/application.js
+    offers only the chosen service's scopes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.code_of: dict[str, str] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.code_of:
+            option["attrs"]["data-code"] = self.code_of[str(value)]
+        return option
+
+
 class ServiceForm(forms.Form):
-    """One requested service; a row left without a code is ignored."""
+    """One requested service; a row left without a code is ignored. Only the service's own scopes are
+    accepted: a scope of another service is refused here, naming the row."""
 
     code = forms.ChoiceField(label=_("Service"), required=False)
-    scope = forms.ChoiceField(label=_("Scope"), required=False)
+    scope = forms.ChoiceField(label=_("Scope"), required=False, widget=ScopeSelect(attrs={"data-scope-select": ""}))
     content = forms.MultipleChoiceField(
         label=_("Content carried"),
         required=False,
@@ -123,7 +121,36 @@ class ServiceForm(forms.Form):
         self.fields["code"].choices = _BLANK + [
             (code, f"{code} {name}") for code, name in vocabulary.SERVICE_CODES.items()
         ]
-        self.fields["scope"].choices = _BLANK + list(vocabulary.SCOPES.items())
+        scopes = scopes_by_code()
+        self.fields["code"].widget.attrs["data-service-select"] = ""
+        self.fields["scope"].choices = _BLANK + [
+            (scope, vocabulary.SCOPES.get(scope, scope)) for code in scopes for scope in scopes[code]
+        ]
+        self.fields["scope"].widget.code_of = {scope: code for code in scopes for scope in scopes[code]}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        code, scope = cleaned.get("code"), cleaned.get("scope")
+        if scope and scope not in scopes_by_code().get(code or "", ()):
+            row = (self.prefix or "").rsplit("-", 1)[-1]
+            number = int(row) + 1 if row.isdigit() else 1
+            if not code:
+                message = gettext("Row %(row)s: choose the service this scope belongs to.") % {"row": number}
+            else:
+                message = gettext(
+                    "Row %(row)s: %(scope)s is not a scope of %(code)s %(name)s. Its scopes: %(scopes)s."
+                ) % {
+                    "row": number,
+                    "scope": vocabulary.SCOPES.get(scope, scope),
+                    "code": code,
+                    "name": vocabulary.SERVICE_CODES.get(code, ""),
+                    "scopes": pgettext("list separator", ", ").join(
+                        str(vocabulary.SCOPES.get(s, s)) for s in scopes_by_code().get(code, ())
+                    )
+                    or gettext("none"),
+                }
+            self.add_error("scope", forms.ValidationError(message, code="scope-not-of-code"))
+        return cleaned
 
     def service(self) -> dict[str, Any] | None:
         code = self.cleaned_data.get("code")

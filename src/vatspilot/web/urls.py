@@ -6,12 +6,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from vatspilot.web.views import (
+    accounts,
     actions,
+    api_tokens,
     application,
     applications,
+    confirmations,
     documents,
     dossier,
+    eligibility,
     findings,
+    guide,
     home,
     inbox,
     inspections,
@@ -23,7 +28,9 @@ from vatspilot.web.views import (
     queue,
     register,
     reports,
+    rules,
     staff,
+    statistics,
     supervision,
     track,
 )
@@ -39,12 +46,32 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    # Accounts people can get (web.views.accounts): self-registration and the address's confirmation, the
+    # password reset, and the members page with its invitations.
+    path("accounts/register/", accounts.register, name="account_register"),
+    path("accounts/verify/resend/", accounts.resend_verification, name="resend_verification"),
+    path("accounts/verify/<str:token>/", accounts.verify_email, name="verify_email"),
+    path("accounts/password-reset/", accounts.password_reset, name="password_reset"),
+    path("accounts/password-reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
+    path("accounts/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
+    path("accounts/members/", accounts.members, name="members"),
+    path("accounts/organisations/<int:organisation_id>/invite/", accounts.invite, name="invite"),
+    path(
+        "accounts/organisations/<int:organisation_id>/invitations/<int:invitation_id>/revoke/",
+        accounts.revoke,
+        name="invitation_revoke",
+    ),
+    path("accounts/invitations/<str:token>/", accounts.accept_invitation, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("applications/", applications.application_list, name="applications"),
     path("applications/new/", applications.application_create, name="application_create"),
     path("applications/<int:application_id>/", application.application_page, name="application"),
     path("applications/<int:application_id>/dossier/", dossier.dossier, name="dossier"),
     path("applications/<int:application_id>/documents/", documents.upload, name="upload"),
+    # Asking before what cannot be undone (web.views.confirmations).
+    path("applications/<int:application_id>/withdraw/", confirmations.withdraw_confirm, name="withdraw_confirm"),
+    path("applications/<int:application_id>/delete/", confirmations.delete_draft, name="delete_draft"),
     path(
         "applications/<int:application_id>/actions/<slug:action>/",
         actions.take_action,
@@ -95,6 +122,9 @@ urlpatterns = [
     path("inspections/<int:inspection_id>/", inspections.inspection_page, name="inspection"),
     path("inspections/<int:inspection_id>/record/", inspections.inspection_record, name="inspection_record"),
     path("queue/", queue.queue, name="queue"),
+    # The signed-in user's personal API tokens (made here only; listed and revoked through the API too).
+    path("accounts/tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
     path("inbox/read-all/", inbox.notifications_read_all, name="notifications_read_all"),
@@ -117,4 +147,19 @@ urlpatterns = [
     # The public tracker (no sign-in): an application's stage by its tracking number.
     path("track/", track.track_search, name="track"),
     path("track/<str:number>/", track.track_application, name="track_application"),
+    # The public statistics (no sign-in): charts with their tables, each table as CSV and XLSX, the page as a PDF.
+    path("statistics/", statistics.statistics_page, name="statistics"),
+    path("statistics/export/<slug:name>.<str:extension>", statistics.statistics_export_view, name="statistics_export"),
+    path("statistics.pdf", statistics.statistics_pdf, name="statistics_pdf"),
+    # The public service guide and the rulebook's pages (no sign-in); rule ids look like `cap:notice-107`.
+    path("guide/", guide.guide, name="guide"),
+    path("rules/", rules.rules_in_force, name="rules"),
+    path("rules/diff/", rules.rules_diff, name="rules_diff"),
+    path("rules/<str:rule_id>/", rules.rule_page, name="rule"),
+    # The public eligibility check (no sign-in; web.views.eligibility): the steps and the determination,
+    # the place lists htmx swaps in, the PDF of the same answers, and starting an application from them.
+    path("eligibility/", eligibility.eligibility, name="eligibility"),
+    path("eligibility/places/", eligibility.places, name="eligibility_places"),
+    path("eligibility/result.pdf", eligibility.result_pdf, name="eligibility_pdf"),
+    path("eligibility/apply/", eligibility.apply, name="eligibility_apply"),
 ]

@@ -28,7 +28,7 @@ Checks, each a finding with its rule (`RULES`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -106,12 +106,11 @@ RULES: dict[str, CheckRule] = {
 def _instants(texts: pl.Series) -> pl.Series:
     """Texts as instants (UTC): with their offset (or Z), or in China time without one. China time is
     UTC+8 all year (no daylight saving since 1991), so a fixed offset, cheaper than a zone database.
-    A failed parse is slow, so each later format is tried only on the texts the earlier ones left."""
-    text = texts.str.replace(" ", "T", literal=True, n=1)
-    result = text.str.to_datetime("%+", strict=False, time_zone="UTC")
-    retry = (result.is_null() & text.is_not_null()).arg_true()
+    A failed parse is slow, so each later form is tried only on the texts the earlier ones left."""
+    result = texts.str.to_datetime("%+", strict=False, time_zone="UTC")
+    retry = (result.is_null() & texts.is_not_null()).arg_true()
     if retry.len():
-        left = text.gather(retry)
+        left = texts.gather(retry).str.replace(" ", "T", literal=True, n=1)
         naive = left.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False)
         again = naive.is_null().arg_true()
         if again.len():
@@ -121,42 +120,59 @@ def _instants(texts: pl.Series) -> pl.Series:
     return result
 
 
+def _canonical(texts: pl.Series, values: pl.Enum, spelled: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """Texts as one of ``values`` (null where they are none of them): most are written as listed, so
+    only the others are respelled (``spelled``: case, spaces, the Chinese word) and tried again."""
+    result = texts.cast(values, strict=False)
+    retry = (result.is_null() & texts.is_not_null()).arg_true()
+    if retry.len():
+        result = result.scatter(retry, spelled(texts.gather(retry)).cast(values, strict=False))
+    return result
+
+
+def _lowercase(texts: pl.Series) -> pl.Series:
+    return texts.str.to_lowercase()
+
+
+def _words(texts: pl.Series) -> pl.Series:
+    """'In progress', 'in_progress' and 'In-Progress' are in-progress."""
+    return texts.str.to_lowercase().str.replace_all(r"[\s_]+", "-")
+
+
+def _grade_words(texts: pl.Series) -> pl.Series:
+    return _words(texts.replace(GRADES_ZH))
+
+
 def _china_day(column: str) -> pl.Expr:
     return (pl.col(column) + pl.duration(hours=CHINA_OFFSET_HOURS)).dt.date()
-
-
-def _grade() -> pl.Expr:
-    return pl.col("incident_grade").replace(GRADES_ZH).str.to_lowercase().str.replace_all(r"[\s_]+", "-")
 
 
 def _typed(raw: pl.DataFrame) -> pl.DataFrame:
     return raw.with_columns(
         _time=_instants(raw["time"]),
         _reported_at=_instants(raw["reported_at"]),
-        _severity=pl.col("severity").str.to_lowercase(),
-        _grade=_grade(),
-        _status=pl.col("status").str.to_lowercase().str.replace_all(r"[\s_]+", "-"),
+        _severity=_canonical(raw["severity"], SEVERITY, _lowercase),
+        _grade=_canonical(raw["incident_grade"], GRADE, _grade_words),
+        _status=_canonical(raw["status"], STATUS, _words),
     )
 
 
 def _checks() -> dict[str, pl.Expr]:
-    def one_of(column: str, values: tuple[str, ...]) -> pl.Expr:
-        return pl.col(column).is_not_null() & ~pl.col(column).is_in(values)
+    def none_of(column: str) -> pl.Expr:  # given, but none of the values its typed column lists
+        return pl.col(column).is_not_null() & pl.col(f"_{column}").is_null()
 
     listed = ", ".join
     needs_status = pl.col("incident_grade").is_not_null() | pl.col("vulnerability_id").is_not_null()
     return {
         "time": required("time").when(pl.col("_time").is_null()).then(pl.lit(TIME_FORMAT_HINT)),
-        "severity": required("severity")
-        .when(one_of("_severity", SEVERITIES))
-        .then(pl.lit("not one of " + listed(SEVERITIES))),
+        "severity": required("severity").when(none_of("severity")).then(pl.lit("not one of " + listed(SEVERITIES))),
         "category": pl.when(pl.col("category").str.len_chars() > TEXT_MAX_LENGTH).then(
             pl.lit(f"longer than {TEXT_MAX_LENGTH} characters")
         ),
-        "incident_grade": pl.when(pl.col("incident_grade").is_not_null() & ~pl.col("_grade").is_in(GRADES)).then(
+        "incident_grade": pl.when(pl.col("incident_grade").is_not_null() & pl.col("_grade").is_null()).then(
             pl.lit("not one of " + listed(GRADES) + " (or 一般, 较大, 重大, 特别重大)")
         ),
-        "reported_at": pl.when(pl.col("reported_at").is_not_null() & pl.col("_reported_at").is_null())
+        "reported_at": pl.when(none_of("reported_at"))
         .then(pl.lit(TIME_FORMAT_HINT))
         .when(pl.col("_reported_at") < pl.col("_time"))
         .then(pl.lit("before the event's time")),
@@ -165,13 +181,13 @@ def _checks() -> dict[str, pl.Expr]:
         ),
         "status": pl.when(needs_status & pl.col("status").is_null())
         .then(pl.lit("required for an incident or a vulnerability"))
-        .when(one_of("_status", STATUSES))
+        .when(none_of("status"))
         .then(pl.lit("not one of " + listed(STATUSES))),
     }
 
 
 def read_security_log(
-    path: Path, *, chunk_rows: int = DEFAULT_CHUNK_ROWS, progress: ProgressCallback | None = None
+    path: Path, *, chunk_rows: int | None = None, progress: ProgressCallback | None = None
 ) -> pl.DataFrame:
     """The validated log: line, time and reported_at (UTC instants), severity, category, incident_grade
     (English), vulnerability_id, status, kind (incident, vulnerability or other). Raises `UploadRejected`
@@ -183,7 +199,7 @@ def read_security_log(
     if FORMATS.get(path.suffix.lower()) == "ndjson":
         blocks = ndjson_chunks(path, COLUMNS, chunk_rows)
     else:
-        blocks = chunks(records(path, COLUMNS, ("csv", "ndjson")), COLUMNS, chunk_rows)
+        blocks = chunks(records(path, COLUMNS, ("csv", "ndjson")), COLUMNS, chunk_rows or DEFAULT_CHUNK_ROWS)
     for number, (raw, read_errors, read) in enumerate(blocks, start=1):
         frame = _typed(raw)
         log.add_chunk([*read_errors, *errors_of(frame, checks)])
@@ -194,11 +210,11 @@ def read_security_log(
                     "line",
                     pl.col("_time").alias("time"),
                     pl.col("_reported_at").alias("reported_at"),
-                    pl.col("_severity").cast(SEVERITY).alias("severity"),
+                    pl.col("_severity").alias("severity"),
                     "category",
-                    pl.col("_grade").cast(GRADE).alias("incident_grade"),
+                    pl.col("_grade").alias("incident_grade"),
                     "vulnerability_id",
-                    pl.col("_status").cast(STATUS).alias("status"),
+                    pl.col("_status").alias("status"),
                     pl.when(pl.col("incident_grade").is_not_null())
                     .then(pl.lit("incident"))
                     .when(pl.col("vulnerability_id").is_not_null())

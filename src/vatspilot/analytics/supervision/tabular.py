@@ -13,21 +13,25 @@ order; the rest are counted. A file with any error is rejected as a whole (`Uplo
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 from polars.expr.whenthen import Then
 
 MAX_REPORTED_ERRORS = 100
 DEFAULT_CHUNK_ROWS = 50_000
+# An NDJSON file is cut into blocks of about this many bytes (`ndjson_chunks`).
+DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
 ROW = "(row)"  # the field named by an error about a whole row or line
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 
@@ -95,6 +99,8 @@ def errors_of(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> list[RowError]
     if not checks or frame.height == 0:
         return []
     reasons = frame.select(pl.col("line"), **{f"__{name}": check for name, check in checks.items()})
+    # Most chunks have no error: keep the lines that have one before reading each reason.
+    reasons = reasons.filter(pl.any_horizontal(pl.exclude("line").is_not_null()))
     found: list[RowError] = []
     for name in checks:
         column = f"__{name}"
@@ -241,68 +247,120 @@ def _ndjson_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
                 yield _ndjson_record(line, raw, columns)
 
 
-def _plain_lines(data: bytes) -> bool:
-    """Whether a block may be parsed at once: it starts an object, and no name is spaced from its colon
-    (a space before a colon anywhere sends the block line by line, as every doubt does: that path is
-    always right, only slower). Blank lines and lines that are not objects show after the parse."""
-    return data.startswith(b"{") and b" :" not in data
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """A block of whole lines (each ending in a newline) and what its bytes say, counted once."""
+
+    data: bytes
+    lines: int
+    # Whether it may be parsed at once: it starts an object, and no name is spaced from its colon (a
+    # space before a colon anywhere sends the block line by line, as every doubt does: that path is
+    # always right, only slower). Blank lines and lines that are not objects show after the parse.
+    plain: bool
+    names: int  # every '":' closes a name (a quote inside a string is escaped)
+
+    @classmethod
+    def of(cls, data: bytes) -> _Block:
+        if not data.endswith(b"\n"):
+            data += b"\n"
+        plain = data.startswith(b"{") and b" :" not in data
+        return cls(data, data.count(b"\n"), plain, data.count(b'":') if plain else 0)
 
 
-def _names_all_known(data: bytes, frame: pl.DataFrame) -> bool:
+def _names_all_known(block: _Block, frame: pl.DataFrame, columns: Sequence[str]) -> bool:
     """Whether the block names nothing but the columns read (Polars drops other names silently).
 
-    Every '":' closes a name (a quote inside a string is escaped, so a value holding '":' only makes the
-    counts differ). Each name read is a value in the frame or an explicit null; a line that is a bare
-    null, or "null" inside a string, also makes the counts differ."""
-    names = data.count(b'":')
-    values = sum(frame.height - frame[column].null_count() for column in frame.columns)
-    return names == values + data.count(b"null")
+    Each name read is a value in the frame or an explicit null; a value holding '":', a line that is a
+    bare null, or "null" inside a string, make the counts differ. As many names as values means no
+    explicit null and no other name (each name read is at least its value), so the second count, of
+    the nulls, is made only when they differ."""
+    values = sum(frame.height - frame[column].null_count() for column in columns)
+    return block.names == values or block.names == values + block.data.count(b"null")
 
 
-def _ndjson_block(
-    lines: list[bytes], numbers: Sequence[int], columns: Sequence[str], data: bytes
-) -> tuple[pl.DataFrame, list[RowError], int]:
-    """One block of lines: parsed by Polars at once when every line is a plain object with the expected
-    names, else line by line (which skips blank lines, and finds the line and reason of each error)."""
+def _cleaned(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """Values stripped of surrounding white space, an empty one null (as `_text` reads a value). Only
+    the columns that hold such a value are rewritten: measuring is cheaper than stripping every value."""
+    length = pl.col(columns).str.len_bytes()
+    needs = frame.select(((length == 0) | (length != pl.col(columns).str.strip_chars().str.len_bytes())).any())
+    dirty = [column for column in columns if needs[column][0]]
+    if not dirty:
+        return frame
+    value = pl.col(dirty).str.strip_chars()
+    return frame.with_columns(pl.when(value != "").then(value).name.keep())
+
+
+def _ndjson_block(block: _Block, first_line: int, columns: Sequence[str]) -> tuple[pl.DataFrame, list[RowError], int]:
+    """One block starting at line ``first_line``: parsed by Polars at once when every line is a plain
+    object with the expected names, else line by line (which skips blank lines, and finds the line and
+    reason of each error)."""
     frame: pl.DataFrame | None = None
-    if _plain_lines(data):
+    if block.plain:
         try:
-            frame = pl.read_ndjson(io.BytesIO(data), schema=dict.fromkeys(columns, pl.String))
+            frame = pl.read_ndjson(
+                block.data,
+                schema=dict.fromkeys(columns, pl.String),
+                row_index_name="line",
+                row_index_offset=first_line,
+            )
         except Exception:  # Polars raises several kinds for bad JSON: the line-by-line path names the line
             frame = None
-    if frame is None or frame.height != len(lines) or not _names_all_known(data, frame):
-        kept = [(line, raw) for line, raw in zip(numbers, lines, strict=True) if raw.strip()]
-        block = [_ndjson_record(line, raw, columns) for line, raw in kept]
-        if not block:
+    if frame is None or frame.height != block.lines or not _names_all_known(block, frame, columns):
+        lines = block.data.split(b"\n")[: block.lines]
+        kept = [(line, raw) for line, raw in enumerate(lines, start=first_line) if raw.strip()]
+        records = [_ndjson_record(line, raw, columns) for line, raw in kept]
+        if not records:
             empty = pl.DataFrame(schema={"line": pl.Int64, **dict.fromkeys(columns, pl.String)})
             return empty, [], 0
-        (result,) = chunks(block, columns, chunk_rows=len(block))
+        (result,) = chunks(records, columns, chunk_rows=len(records))
         return result
-    if isinstance(numbers, range):
-        line_numbers = pl.int_range(numbers.start, numbers.stop, dtype=pl.Int64, eager=True).alias("line")
-    else:
-        line_numbers = pl.Series("line", numbers, dtype=pl.Int64)
-    value = pl.all().str.strip_chars()
-    typed = frame.select(pl.when(value != "").then(value).name.keep()).select(line_numbers, *columns)
-    return typed, [], len(lines)
+    typed = _cleaned(frame.with_columns(pl.col("line").cast(pl.Int64)), columns)
+    return typed.select("line", *columns), [], block.lines
+
+
+def _line_blocks(handle: BinaryIO, lines: int) -> Iterator[bytes]:
+    while block := list(itertools.islice(handle, lines)):
+        yield b"".join(block)
+
+
+def _byte_blocks(handle: BinaryIO, size: int) -> Iterator[bytes]:
+    """Whole lines, about ``size`` bytes at a time (the line the cut falls in is read to its end)."""
+    while data := handle.read(size):
+        yield data + handle.readline()
+
+
+def _ahead(blocks: Iterator[bytes]) -> Iterator[_Block]:
+    """The blocks, each read and counted in a thread while the one before is parsed and checked (Polars
+    lets go of the interpreter while it works, so the two overlap)."""
+    with ThreadPoolExecutor(max_workers=1) as reader:
+
+        def next_block() -> _Block | None:
+            data = next(blocks, None)
+            return None if data is None else _Block.of(data)
+
+        pending = reader.submit(next_block)
+        while (block := pending.result()) is not None:
+            pending = reader.submit(next_block)
+            yield block
 
 
 def ndjson_chunks(
-    path: Path, columns: Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS
+    path: Path, columns: Sequence[str], chunk_rows: int | None = None, chunk_bytes: int = DEFAULT_CHUNK_BYTES
 ) -> Iterator[tuple[pl.DataFrame, list[RowError], int]]:
-    """As `chunks` over an NDJSON file's records, a block of ``chunk_rows`` lines parsed at once where it
-    can be. Blank lines are skipped, so a block holding some has fewer rows."""
-    if chunk_rows < 1:
+    """As `chunks` over an NDJSON file's records, a block parsed at once where it can be: ``chunk_rows``
+    lines when given, else whole lines of about ``chunk_bytes`` bytes (cut without looking at each line,
+    the faster way). Blank lines are skipped, so a block holding some has fewer rows."""
+    if chunk_rows is not None and chunk_rows < 1:
         raise ValueError("a chunk holds at least one row")
+    if chunk_bytes < 1:
+        raise ValueError("a chunk holds at least one byte")
     start = 1
     with path.open("rb") as handle:
-        while lines := list(itertools.islice(handle, chunk_rows)):
-            if not lines[-1].endswith(b"\n"):
-                lines[-1] += b"\n"
-            data = b"".join(lines)
-            numbers: Sequence[int] = range(start, start + len(lines))
-            start += len(lines)
-            yield _ndjson_block(lines, numbers, columns, data)
+        blocks = _byte_blocks(handle, chunk_bytes) if chunk_rows is None else _line_blocks(handle, chunk_rows)
+        with closing(_ahead(blocks)) as ahead:  # a reader stopping early stops the thread's reading too
+            for block in ahead:
+                yield _ndjson_block(block, start, columns)
+                start += block.lines
 
 
 def records(path: Path, columns: Sequence[str], formats: Sequence[str]) -> Iterator[Record]:

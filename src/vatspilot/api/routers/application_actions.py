@@ -1,4 +1,4 @@
-"""/api/applications/{id}/actions/{action}: taking a lifecycle action on an application."""
+"""/api/v1/applications/{id}/actions/{action}: taking a lifecycle action on an application."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/api/applications: the applications the signed-in user may see, listed and one by one."""
+"""/api/v1/applications: the applications the signed-in user may see, listed and one by one."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ def _summary(summary: ApplicationSummary) -> dict[str, Any]:
         "jurisdiction": application.jurisdiction.code,
         "status": application.status,
         "version": application.version,
+        "tracking_number": application.tracking_number,
         "clock": _clock(summary.clock),
         "updated_at": application.updated_at,
     }

@@ -70,11 +70,14 @@ def create_applicant(
     email: str = "",
     actor: User | None = None,
 ) -> User:
-    """Create a user who acts for ``organisation``: the applicant role and a membership."""
+    """Create a user who acts for ``organisation``: the applicant role and a membership. The
+    organisation's first member is its admin member (who invites the others), as a self-registered
+    enterprise's first user is."""
     with transaction.atomic():
         user = _new_user(username=username, password=password, email=email)
         StaffRole.objects.create(user=user, role=Role.APPLICANT)
-        membership = Membership.objects.create(user=user, organisation=organisation)
+        first = not Membership.objects.filter(organisation=organisation).exists()
+        membership = Membership.objects.create(user=user, organisation=organisation, is_admin=first)
         record_audit(
             actor=actor,
             action="user.created",
@@ -87,7 +90,7 @@ def create_applicant(
             action="membership.created",
             obj=membership,
             before=None,
-            after={"user": user.get_username(), "organisation": organisation.uscc},
+            after={"user": user.get_username(), "organisation": organisation.uscc, "admin": first},
         )
     return user
 

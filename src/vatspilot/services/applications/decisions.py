@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vatspilot.domain.applications import (
     Action,
@@ -31,6 +32,10 @@ from vatspilot.store.models import (
     Decision,
     Outcome,
 )
+
+# What the platform writes as an approval's reasons: stored in English, the msgid, and shown in each
+# reader's language by the pages' system_text filter (never in the language of whoever approved).
+APPROVAL_REASONS = gettext_noop("Every agency concurred and the security assessment is positive.")
 
 
 def approve_application(
@@ -62,7 +67,7 @@ def approve_application(
             on=on,
             outcome=Outcome.APPROVED,
             legal_basis=legal_basis,
-            reasons=_("Every agency concurred and the security assessment is positive."),
+            reasons=APPROVAL_REASONS,
             dossier_hash=facts.dossier_hash,
             licence=licence,
             conditions=conditions_in_force(current),

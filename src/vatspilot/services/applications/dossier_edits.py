@@ -79,7 +79,10 @@ def update_dossier(
         try:
             recompute_determination(current, on=on)
         except InputError as error:
-            raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer) from None
+            # The input error's parameters ride along (input_<name>) so that an edge can word the
+            # refusal its own way (web/dossier_errors.py); the message is the contract's wording.
+            params = {f"input_{name}": value for name, value in error.params.items()}
+            raise ActionRefused(error.code, input_error_text(error), pointer=error.pointer, **params) from None
         current.save_if_unchanged(
             update_fields=[
                 "ownership",

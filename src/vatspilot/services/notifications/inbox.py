@@ -12,7 +12,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from vatspilot.services.notifications.delivery import send_notification_email
-from vatspilot.services.notifications.messages import application_context, language_for, render_in
+from vatspilot.services.notifications.messages import application_context, language_for, render_in, stored_params
 from vatspilot.services.notifications.routing import recipients_for
 from vatspilot.store.models import Application, Notification
 
@@ -52,11 +52,16 @@ def notify_about(
         if language not in rendered:
             rendered[language] = render_in(language, kind, values)
         messages.append((user, *rendered[language]))
-    return _write(messages, kind=kind, application=application)
+    # The placeholders are kept too: the inbox shows the message in the language of whoever reads it.
+    return _write(messages, kind=kind, application=application, params=stored_params(context or {}))
 
 
 def _write(
-    messages: Iterable[tuple[User, str, str]], *, kind: str, application: Application | None
+    messages: Iterable[tuple[User, str, str]],
+    *,
+    kind: str,
+    application: Application | None,
+    params: dict[str, object] | None = None,
 ) -> list[Notification]:
     alias = _outside_a_transaction_refused(kind)
     seen: set[Any] = set()
@@ -66,7 +71,14 @@ def _write(
             continue
         seen.add(user.pk)
         rows.append(
-            Notification(recipient=user, kind=kind, application=application, subject=subject[:_SUBJECT_MAX], body=body)
+            Notification(
+                recipient=user,
+                kind=kind,
+                application=application,
+                subject=subject[:_SUBJECT_MAX],
+                body=body,
+                params=params,
+            )
         )
     created: list[Notification] = Notification.objects.using(alias).bulk_create(rows) if rows else []
     emailed = [notification.pk for notification in created if notification.recipient.email]

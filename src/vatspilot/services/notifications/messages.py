@@ -6,18 +6,20 @@ Every message may use the placeholders "application" (its number), "organisation
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vatspilot.services.notifications.kinds import NotificationKind
-from vatspilot.store.models import Application, Jurisdiction
+from vatspilot.store.models import Application, Jurisdiction, Notification, Organisation
 
 # Subject and body of each kind, with %(name)s placeholders. Every message may use "application" (its
 # number), "organisation" and "jurisdiction"; the others are named per kind.
@@ -210,11 +212,25 @@ def message_of(kind: str) -> tuple[Promise, Promise]:
         raise ValueError(f"unknown notification kind {kind!r}") from None
 
 
+class OrganisationName:
+    """An enterprise's name as the reader reads it: its registered Chinese name in Chinese (the English
+    one when it has none), its English name in English (else the Chinese one)."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.english = organisation.name
+        self.chinese = organisation.name_zh
+
+    def __str__(self) -> str:
+        if (translation.get_language() or "").lower().startswith("zh"):
+            return self.chinese or self.english
+        return self.english or self.chinese
+
+
 class ApplicationPlaceholders(TypedDict):
     """The placeholders every message may use."""
 
     application: int  # its number
-    organisation: str  # the organisation's name
+    organisation: OrganisationName  # rendered in the reader's language
     jurisdiction: Jurisdiction  # rendered in the reader's language
 
 
@@ -222,7 +238,7 @@ def application_context(application: Application) -> ApplicationPlaceholders:
     """The placeholders every message may use. The jurisdiction is rendered in the reader's language."""
     return {
         "application": application.pk,
-        "organisation": application.organisation.name,
+        "organisation": OrganisationName(application.organisation),
         "jurisdiction": application.jurisdiction,
     }
 
@@ -247,9 +263,73 @@ def render_in(language: str, kind: str, context: Mapping[str, object]) -> tuple[
         return str(subject) % values, str(body) % values
 
 
+def stored_params(context: Mapping[str, object]) -> dict[str, object]:
+    """The kind's own placeholders as a notification row keeps them (JSON): a date as {"date": ISO}, a
+    translatable word as {"msgid": its English}, a list item by item, a number as it is, anything else as
+    its English text."""
+    return {str(name): _stored(value) for name, value in context.items()}
+
+
+def _stored(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return [_stored(item) for item in value]
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Promise):
+        with translation.override("en"):
+            return {"msgid": str(value)}
+    if isinstance(value, bool | int):
+        return value
+    with translation.override("en"):
+        return str(value)
+
+
+def _restored(value: object) -> object:
+    if isinstance(value, list):
+        return [_restored(item) for item in value]
+    if isinstance(value, dict):
+        if "date" in value:
+            return date.fromisoformat(str(value["date"]))
+        if "msgid" in value:
+            return _Translated(str(value["msgid"]))
+    return value
+
+
+class _Translated:
+    """A stored msgid, translated when rendered (inside the reader's language)."""
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+    def __str__(self) -> str:
+        return gettext(self.msgid)
+
+
+def render_stored(notification: Notification, language: str) -> tuple[str, str]:
+    """(subject, body) of a stored notification in ``language``: rendered again from its kind, its
+    application and its stored placeholders when it has them, else as it was written."""
+    if notification.params is None or notification.application is None or notification.kind not in MESSAGES:
+        return notification.subject, notification.body
+    params = notification.params if isinstance(notification.params, dict) else {}
+    values = {**application_context(notification.application), **{k: _restored(v) for k, v in params.items()}}
+    try:
+        return render_in(language, notification.kind, values)
+    except (KeyError, ValueError, TypeError):
+        # A message whose words changed since it was sent (a placeholder gone): as it was written.
+        return notification.subject, notification.body
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _as_text(value: object) -> str:
     if isinstance(value, list | tuple):
         return "\n".join("- " + _as_text(item) for item in value)
     if isinstance(value, date):
-        return value.isoformat()
+        return formats.date_format(value, "DATE_FORMAT")  # 2026-12-07; 2026年12月7日 in Chinese
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
     return str(value)

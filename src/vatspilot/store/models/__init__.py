@@ -1,5 +1,7 @@
 """The platform's tables, one module per subject."""
 
+from vatspilot.store.models.accounts import AccountEmail, Invitation, InvitationStatus
+from vatspilot.store.models.api_access import ApiToken, IdempotencyRecord, TokenScope
 from vatspilot.store.models.applications import DRAFT, Application, DirectStatusWrite, StaleApplication
 from vatspilot.store.models.audit_chain import GENESIS_HASH, AuditEntry, ChainHead
 from vatspilot.store.models.credit_lists import CreditListEntry, CreditListKind
@@ -52,8 +54,10 @@ from vatspilot.store.models.supervision import (
 __all__ = [
     "DRAFT",
     "GENESIS_HASH",
+    "AccountEmail",
     "Agency",
     "AnnualReportFiling",
+    "ApiToken",
     "Application",
     "ApplicationEvent",
     "AssessmentResult",
@@ -69,11 +73,14 @@ __all__ = [
     "DocumentVersion",
     "Finding",
     "FindingEvidence",
+    "IdempotencyRecord",
     "ImmutableRecord",
     "IngestionRun",
     "Inspection",
     "InspectionDraw",
     "InspectionKind",
+    "Invitation",
+    "InvitationStatus",
     "Jurisdiction",
     "Licence",
     "LicenceEvent",
@@ -102,5 +109,6 @@ __all__ = [
     "SupervisionEvent",
     "SupplementRequest",
     "SupplementStage",
+    "TokenScope",
     "VoidReason",
 ]

@@ -27,6 +27,11 @@ class Notification(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
+    # The kind's own placeholders as the sender gave them (dates as {"date": ISO}, translatable words as
+    # {"msgid": English}), so that the inbox renders the message in the reader's language
+    # (services.notifications.messages.render_stored); None for a message written whole (notify), which
+    # is shown as subject and body say.
+    params = models.JSONField(_("placeholders"), null=True, blank=True, default=None)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)

@@ -61,6 +61,9 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
+    # An admin member invites and removes invitations for the organisation's other members
+    # (services.accounts.invitations); the user who registered the enterprise is its first admin member.
+    is_admin = models.BooleanField(_("admin member"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -3,10 +3,12 @@ the document checklist with uploads; and submitting (or answering a supplement r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from vatspilot.web.application_page import (
     application_context,
     is_member,
 )
+from vatspilot.web.dossier_errors import input_params, plain_message
 from vatspilot.web.forms import DossierForm, ServiceFormSet, UploadForm, action_form, service_initial
 
 # Where an error the services locate by JSON pointer (contract vatspilot/profile/v1) is shown: the
@@ -43,6 +46,7 @@ def dossier(request: HttpRequest, application_id: int) -> HttpResponse:
     form = DossierForm(initial=DossierForm.initial_for(application))
     services = ServiceFormSet(initial=service_initial(application), prefix="services")
     services_error = None
+    services_pointer = ""
     if request.method == "POST" and editable:
         form = DossierForm(request.POST)
         services = ServiceFormSet(request.POST, prefix="services")
@@ -59,6 +63,7 @@ def dossier(request: HttpRequest, application_id: int) -> HttpResponse:
                 )
             except ActionRefused as refusal:
                 services_error = _show_refusal(form, refusal)
+                services_pointer = str(refusal.params.get("pointer") or "")
             else:
                 messages.success(request, _("Dossier saved; the eligibility determination was recomputed."))
                 return redirect("web:dossier", application_id=application.pk)
@@ -66,18 +71,69 @@ def dossier(request: HttpRequest, application_id: int) -> HttpResponse:
     else:
         status = 200
     context = _dossier_context(request, application, form=form, services=services, services_error=services_error)
+    context["error_summary"] = error_summary(form, services, services_error, services_pointer) if status == 422 else []
+    # The form holds what the user typed and did not save: the determination shown is the saved one's.
+    context["unsaved_edits"] = status == 422
     return render(request, "web/applications/dossier.html", context, status=status)
 
 
 def _show_refusal(form: DossierForm, refusal: ActionRefused) -> str | None:
-    """Attach the services' message to the form field its pointer (``params["pointer"]``) names; an
-    error in the services is returned for the services table, one without a pointer goes on the form."""
+    """Attach the refusal, in the user's words (web/dossier_errors.py), to the form field its pointer
+    (``params["pointer"]``) names; an error in the services is returned for the services table, one
+    without a pointer goes on the form."""
     pointer = str(refusal.params.get("pointer") or "")
     member = pointer.split("/")[1] if pointer.startswith("/") else ""
+    message = plain_message(refusal.code, pointer, input_params(refusal.params), refusal.message)
     if member == _SERVICES_MEMBER:
-        return refusal.message
-    form.add_error(_FIELD_OF_MEMBER.get(member), refusal.message)
+        return message
+    form.add_error(_FIELD_OF_MEMBER.get(member), message)
     return None
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    """One line of the error summary: the message and the id of the field it is about."""
+
+    target: str
+    message: str
+
+
+def error_summary(
+    form: DossierForm, services: Any, services_error: str | None, services_pointer: str
+) -> list[SummaryEntry]:
+    """Every error on the page, in the order of the form, each linked to its field."""
+    entries = [SummaryEntry("edit-heading", str(e)) for e in form.non_field_errors()]
+    for name in form.fields:
+        for error in form.errors.get(name, []):
+            entries.append(SummaryEntry(_field_id(form, name), str(error)))
+        if name == "ownership":
+            entries.extend(_services_entries(services, services_error, services_pointer))
+    return entries
+
+
+def _services_entries(services: Any, services_error: str | None, pointer: str) -> list[SummaryEntry]:
+    entries = [SummaryEntry("services-heading", str(e)) for e in services.non_form_errors()]
+    for row in services.forms:
+        for name in row.fields:
+            for error in row.errors.get(name, []):
+                entries.append(SummaryEntry(_field_id(row, name), str(error)))
+    if services_error:
+        parts = [p for p in pointer.split("/") if p]
+        target = "services-heading"
+        if len(parts) >= 3 and parts[1].isdigit() and parts[2] in ("code", "scope", "content"):
+            target = f"id_services-{parts[1]}-{parts[2]}"
+            if parts[2] == "content":
+                target += "_0"
+        entries.append(SummaryEntry(target, services_error))
+    return entries
+
+
+def _field_id(form: Any, name: str) -> str:
+    field = form[name]
+    widget = field.field.widget
+    if isinstance(widget, (RadioSelect, CheckboxSelectMultiple)):
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
 
 
 def _dossier_context(
@@ -103,6 +159,8 @@ def _dossier_context(
         can_submit=Action.SUBMIT in open_actions,
         answer_form=_form_for(context, Action.ANSWER_SUPPLEMENT),
         other_actions=[(a, f) for a, f in context["action_forms"] if a not in APPLICANT_DOSSIER_ACTIONS],
+        # A draft never submitted (no timeline event) may be deleted (services/applications/drafts.py).
+        can_delete=application.status == State.DRAFT and not context["events"],
     )
     return context
 
