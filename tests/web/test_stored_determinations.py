@@ -185,7 +185,7 @@ def test_a_v2_determination_shows_confidence_opening_area_and_the_u_warning(
     }[lang]
     assert warning in page
     assert page.index(warning) < page.index('<p class="outcome outcome--eligible">')
-    period = {"en": "(in force 2024-10-23..)", "zh": "（有效期 2024-10-23..）"}[lang]
+    period = {"en": "(in force 2024-10-23..)", "zh": "（有效期 2024年10月23日起）"}[lang]
     assert (
         f'<cite><abbr class="confidence confidence--C1" title="{C1_TITLE[lang]}">C1</abbr> {NOTICE_107[lang]} '
         f'<small class="reason__period">{period}</small></cite>'

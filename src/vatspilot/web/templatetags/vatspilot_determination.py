@@ -5,9 +5,12 @@ the licence by area), and the U rules the answer rests on."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django import template
+from django.utils import formats
+from django.utils.translation import get_language
 
 from vatspilot.domain.policy.periods import Confidence
 from vatspilot.rulebook.loader import default_rulebook
@@ -30,10 +33,22 @@ def uncertain_basis(determination: Any) -> tuple[str, ...]:
 
 @register.filter
 def in_force_text(in_force: Any) -> str:
-    """`2024-11-01..` or `2022-05-01..2024-10-31`: a reason's in_force period, as the command line prints it."""
+    """A reason's in_force period: `2024-11-01..` or `2022-05-01..2024-10-31` as the command line prints
+    it, and in Chinese with Chinese dates (2024年11月1日起, 2022年5月1日至2024年10月31日)."""
     if not isinstance(in_force, Mapping) or not in_force.get("from"):
         return ""
-    return f"{in_force['from']}..{in_force.get('to') or ''}"
+    start, end = str(in_force["from"]), str(in_force.get("to") or "")
+    if get_language() != "zh-hans":
+        return f"{start}..{end}"
+    start_text = _chinese_date(start)
+    return f"{start_text}至{_chinese_date(end)}" if end else f"{start_text}起"
+
+
+def _chinese_date(text: str) -> str:
+    try:
+        return formats.date_format(date.fromisoformat(text), "DATE_FORMAT")
+    except ValueError:
+        return text
 
 
 @register.simple_tag
