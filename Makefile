@@ -6,8 +6,16 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run test test-sqlite test-postgres lint bench fuzz clean messages system-deps static screenshots
 
-# The database suites run on SQLite (the whole suite) and again on PostgreSQL (the tests that touch it).
-DB_TESTS := tests/store tests/services tests/queries tests/web tests/api tests/entrypoints tests/jobs tests/e2e
+# The whole suite runs on SQLite, and what depends on the database runs again on PostgreSQL: the store,
+# the services, the read models, the API, the entry points (backup, production, workers) and the jobs, and
+# the browser flows that cross processes (the review, licences, reports followed to the worker,
+# supervision). Left to SQLite alone, as they ask nothing of the database the others do not: the pages'
+# rendering (tests/web), the other browser flows (language, layout, accessibility, the portal's variants)
+# and the authorization matrix (its every refusal goes through the same services, checked on both).
+DB_TESTS := tests/store tests/services tests/queries tests/api tests/entrypoints tests/jobs \
+  tests/e2e/test_e2e_review.py tests/e2e/test_e2e_licences.py tests/e2e/test_e2e_reports.py \
+  tests/e2e/test_e2e_supervision.py
+SQLITE_ONLY := --ignore=tests/entrypoints/test_authorization_matrix.py
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 install: system-deps $(VENV_STAMP) messages static
@@ -61,7 +69,7 @@ test-sqlite: install
 # tests/conftest.py stops the run (never skips) when PostgreSQL was asked for and cannot be reached.
 test-postgres: install
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
-	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(wildcard $(DB_TESTS))
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(SQLITE_ONLY) $(wildcard $(DB_TESTS))
 
 lint: install
 	.venv/bin/ruff check src tests bench

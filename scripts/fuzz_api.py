@@ -24,12 +24,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +36,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 PYTHON = BIN / "python"
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+from live_server import free_port, gunicorn_command, serving  # noqa: E402
+
 CHECKS = [
     "not_a_server_error",
     "response_schema_conformance",
@@ -67,12 +68,6 @@ RUN_GRACE_SECONDS = 45
 def say(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def environment(folder: Path) -> dict[str, str]:
@@ -114,36 +109,12 @@ def build_world(env: dict[str, str]) -> dict[str, Any]:
 
 @contextmanager
 def server(env: dict[str, str], folder: Path, workers: int = 2) -> Iterator[str]:
-    """Gunicorn as `vatspilot serve` starts it (its config, sync workers), without collecting the static
-    files first (the API serves none); yields the base URL."""
+    """Gunicorn as `vatspilot serve` starts it, without collecting the static files first (the API serves
+    none); yields the base URL once the OpenAPI document answers."""
     port = free_port()
-    log = folder / "server.log"
-    command = [PYTHON, "-m", "gunicorn", "config.wsgi:application", "-c", "python:config.gunicorn_conf"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    with open(log, "w") as stderr:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(
-                    "the server stopped:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-20:])
-                )
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not answer within {SERVER_START_SECONDS} s") from None
-                time.sleep(0.2)
+    command = gunicorn_command(port, workers)
+    with serving(command, env, folder, port=port, ready="/api/v1/openapi.json", seconds=SERVER_START_SECONDS) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def fuzz(base: str, who: str, secret: str, options: argparse.Namespace, folder: Path, *, tokens: bool) -> int:

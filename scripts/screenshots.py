@@ -16,12 +16,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +28,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 VATSPILOT = ROOT / ".venv" / "bin" / "vatspilot"
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+from live_server import free_port, serving  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -157,12 +157,6 @@ def say(line: str, *, flush: bool = True) -> None:
 # --- The demo and its server ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _demo_environment(folder: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -192,31 +186,10 @@ def demo_site(folder: Path) -> Iterator[str]:
     if demo.returncode:
         raise SystemExit(f"vatspilot demo failed:\n{demo.stdout}\n{demo.stderr}")
     os.environ.update(env)  # this process reads the same database to find the demo's ids
-    port = _free_port()
-    server = subprocess.Popen(
-        [VATSPILOT, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "server.log", "w"),  # noqa: SIM115 - closed with the process
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                log = (folder / "server.log").read_text(errors="replace").splitlines()
-                raise SystemExit("the server stopped:\n" + "\n".join(log[-20:]))
-            try:
-                urllib.request.urlopen(f"{base}/track/", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit(f"the server did not answer within {SERVER_START_SECONDS} s")
+    port = free_port()
+    command = [str(VATSPILOT), "serve", "--port", str(port), "--workers", "2"]
+    with serving(command, env, folder, port=port, ready="/track/", seconds=SERVER_START_SECONDS) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 # --- The browser ------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ EMAIL_BACKEND       console | file | smtp | locmem, or a dotted backend path (de
 EMAIL_FILE_PATH     where the file backend writes messages (default var/mail)
 MEDIA_ROOT          where uploaded documents are kept (default var/media)
 VATSPILOT_MAX_UPLOAD_BYTES   largest accepted upload (default 20 MiB)
+VATSPILOT_PROXIES            proxies in front of the site that append to X-Forwarded-For (default 0: the
+                             header is ignored); the client address the rate limits and the lockout count by
 VATSPILOT_LOGIN_FAILURE_LIMIT     failed sign-ins before a username/address pair is locked (default 5)
 VATSPILOT_LOGIN_COOLOFF_MINUTES   how long the lock lasts (default 15)
 VATSPILOT_SESSION_IDLE_MINUTES    a session ends after this long without a request (default 30)
@@ -214,6 +216,10 @@ AUTHENTICATION_BACKENDS = [
 # locked for VATSPILOT_LOGIN_COOLOFF_MINUTES (default 15), the right password included; a success
 # before that clears the count. Locking the pair, not the address alone, keeps one office's shared
 # address from locking out its colleagues.
+# The proxies in front of the site that append to X-Forwarded-For (0: reached directly, the header ignored);
+# the client's address by config/client_address.py, for the sign-in lockout and the API's rate limits alike.
+VATSPILOT_PROXIES = _env_int("VATSPILOT_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_FAILURE_LIMIT = _env_int("VATSPILOT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=_env_int("VATSPILOT_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

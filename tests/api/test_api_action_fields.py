@@ -83,7 +83,7 @@ def test_conditions_are_required_with_a_concurrence_with_conditions(world: World
 def test_the_field_of_a_refusal_comes_from_its_params_never_its_message() -> None:
     assert field_of(ActionRefused("maximum", "/shareholders/1/percent: too big")) is None
     assert field_of(ActionRefused("maximum", "too big", pointer="/shareholders/1/percent")) == "/shareholders/1/percent"
-    assert field_of(ActionRefused("reasons-required", "State the reasons.", field="reasons")) == "reasons"
+    assert field_of(ActionRefused("reasons-required", "State the reasons.", field="reasons")) == "/reasons"
 
 
 def test_the_openapi_body_describes_each_field_with_the_actions_that_take_it(db: None) -> None:

@@ -28,7 +28,7 @@ def test_the_list_holds_what_the_user_may_see_with_status_and_clock(world: World
     response = client_for(world.applicant).get("/api/v1/applications")
 
     assert response.status_code == 200
-    body = response.json()
+    body = response.json()["items"]
     assert [item["id"] for item in body] == [mine.pk]
     assert body[0]["status"] == "submitted"
     assert body[0]["clock"]["status"] == "not_started"
@@ -76,7 +76,7 @@ def test_the_clock_of_a_file_accepted_on_2_december_2026_is_provisional(world: W
 
     client = client_for(world.users[Role.LOCAL_OFFICER])
     detail = client.get(f"/api/v1/applications/{application.pk}").json()["clock"]
-    listed = client.get("/api/v1/applications").json()[0]["clock"]
+    listed = client.get("/api/v1/applications").json()["items"][0]["clock"]
 
     # 21 working days are left in December 2026, then 39 on the projected 2027: the 60th is Mon 1 March.
     assert detail == listed
@@ -141,7 +141,7 @@ def test_a_stale_version_is_a_409_problem_and_changes_nothing(world: World) -> N
     assert application.status == State.SUBMITTED
 
 
-def test_a_role_not_allowed_is_a_422_problem_with_the_code_and_changes_nothing(world: World) -> None:
+def test_a_role_not_allowed_is_a_403_problem_with_the_code_and_changes_nothing(world: World) -> None:
     application = world.drive_to(State.SUBMITTED)
 
     response = _act(
@@ -149,7 +149,7 @@ def test_a_role_not_allowed_is_a_422_problem_with_the_code_and_changes_nothing(w
     )
 
     application.refresh_from_db()
-    assert response.status_code == 422
+    assert response.status_code == 403
     body = response.json()
     assert body["type"] == "urn:vatspilot:problem:action-refused"
     assert body["code"] == "role-not-allowed"

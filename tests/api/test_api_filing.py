@@ -524,3 +524,23 @@ def test_a_refusal_is_worded_in_the_callers_language(world: World) -> None:
 
     assert response.status_code == 422
     assert response.json()["detail"] == "您属于多个企业，或不属于任何企业：请指明申请企业（organisation）。"
+
+
+def test_a_document_is_downloaded_as_uploaded_by_who_may_see_the_application(world: World) -> None:
+    application = world.new_application()
+    uploaded = upload(application.pk, "business-licence", pdf("营业执照 scan.pdf"), **bearer(world.applicant)).json()
+    other = world.new_application()
+    path = f"/api/v1/applications/{application.pk}/documents/{uploaded['id']}"
+
+    mine = Client().get(path, headers=bearer(world.applicant, "read"))
+    elsewhere = Client().get(
+        f"/api/v1/applications/{other.pk}/documents/{uploaded['id']}", headers=bearer(world.applicant)
+    )
+    outsider = Client().get(path, headers=bearer(world.outsider))
+    anonymous = Client().get(path)
+
+    assert mine.status_code == 200
+    assert (mine["Content-Type"], mine["Cache-Control"]) == ("application/pdf", "private, no-store")
+    assert mine["Content-Disposition"].startswith("attachment;")
+    assert b"".join(mine.streaming_content) == PDF
+    assert (elsewhere.status_code, outsider.status_code, anonymous.status_code) == (404, 404, 401)

@@ -23,7 +23,7 @@ def _counted(client: Client, path: str) -> tuple[list[Any], int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, response.content
-    return response.json(), len(queries.captured_queries)
+    return response.json()["items"], len(queries.captured_queries)
 
 
 @pytest.mark.parametrize("role", [Role.APPLICANT, Role.LOCAL_OFFICER])
@@ -78,3 +78,18 @@ def test_the_whole_register_sends_as_many_queries_for_many_licences_of_every_sta
     assert {row["status"] for row in few} == {"valid", "suspended", "expired", "revoked", "cancelled"}
     assert len(many) == len(few) + 9
     assert queries_for_many == queries_for_few
+
+
+@pytest.mark.parametrize("path", ["/api/v1/applications", "/api/v1/register"])
+def test_a_page_of_ten_sends_as_many_queries_as_a_page_of_one(world: World, path: str) -> None:
+    register = build_register(world)
+    more_licences(10, actor=register.official, first_serial=200)
+    for _ in range(12):
+        world.drive_to(State.SUBMITTED)
+    client = client_for(world.users[Role.LOCAL_OFFICER]) if "applications" in path else Client()
+
+    one, queries_for_one = _counted(client, f"{path}?limit=1")
+    ten, queries_for_ten = _counted(client, f"{path}?limit=10")
+
+    assert (len(one), len(ten)) == (1, 10)
+    assert queries_for_ten == queries_for_one

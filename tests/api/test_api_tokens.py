@@ -110,7 +110,7 @@ def test_a_token_reads_and_a_read_token_may_not_write(world: World) -> None:
     refused = accept(Client(), application.pk, application.version, **bearer(read))
 
     assert listed.status_code == 200
-    assert [item["id"] for item in listed.json()] == [application.pk]
+    assert [item["id"] for item in listed.json()["items"]] == [application.pk]
     assert refused.status_code == 403
     assert refused["Content-Type"] == PROBLEM
     assert refused.json()["type"] == "urn:vatspilot:problem:token-scope"

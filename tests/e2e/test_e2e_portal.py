@@ -200,6 +200,9 @@ class Flow:
         """The check's four steps; returns the result's address (the answers are in it)."""
         self.page.locator("main").get_by_role("link", name=self.v.t("Check your eligibility")).first.click()
         expect(self.heading()).to_have_text(self.v.t("Eligibility check"))
+        # htmx is a deferred script and binds the lists at DOMContentLoaded: a change made while the page is
+        # still parsing brings no next list (seen on a loaded CI machine), so the flow waits as a reader would.
+        self.page.wait_for_load_state("load")
         page = self.page
         # 1. The place, from the lists (htmx brings the next list when one is chosen; a municipality such
         # as Shanghai has its districts right under it).

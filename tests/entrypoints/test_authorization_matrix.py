@@ -15,9 +15,9 @@ organisation, ``other_member`` (another organisation's applicant), ``officer`` o
 - ``LOGIN``: a page's redirect to the sign-in page, keeping where the visitor was going.
 
 Objects a person may not see answer 404 exactly as a missing one does (``UNSEEN``); refusals of something
-seen are 403 (and audited, web/refusal_audit.py), except an application's lifecycle action refused by the
-lifecycle's guard, which answers 422 (``LIFECYCLE_REFUSAL``). Writes are sent with a well-formed minimal
-body where the asker could succeed, so that the role's answer, not the form's, is what is checked (the
+seen are 403 (and audited, web/refusal_audit.py), a lifecycle action the asker's role may not take too
+(``LIFECYCLE_REFUSAL``); a refusal by the state or a guard is a 422. Writes are sent with a well-formed
+minimal body where the asker could succeed, so that the role's answer, not the form's, is what is checked (the
 success is the writer's own tests' business; here its status only). One write is checked for its
 refusals only: the eligibility check's "apply" (no answers sent: 422 for everyone signed in).
 Every refused write (an unsafe method answered with a 4xx, or a refusal that redirects, ``Row.unchanged``)
@@ -66,10 +66,11 @@ OFFICIALS = ("officer", "other_officer", "miit", "cac", "mps", "expert", "inspec
 
 # The object belongs to another organisation, in another province: it answers as a missing one does.
 UNSEEN: dict[str, Outcome] = {"other_member": 404, "other_officer": 404}
-# An application's lifecycle action that is not the asker's role's (or not open in the application's state)
-# is refused by the lifecycle's guard with 422 and the reason on the page or in the problem details, where
-# the licence, filing, exit, report and finding actions answer a role's refusal with 403.
-LIFECYCLE_REFUSAL = 422
+# A lifecycle action the asker's role may not take on something they see (code "role-not-allowed",
+# services.lifecycle.errors.ROLE_REFUSALS) is a 403 with the reason on the page or in the problem details,
+# for applications as for licences, filings, exits, reports and findings; a refusal by the state or a guard
+# (the action is the role's, but not now) is a 422.
+LIFECYCLE_REFUSAL = 403
 
 
 def rule(default: Outcome, *, anonymous: Outcome = LOGIN, **overrides: Outcome) -> dict[str, Outcome]:
@@ -140,7 +141,8 @@ RULES.update(
         "web:password_reset_confirm": Row("GET", public(), lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
         "web:password_reset_complete": Row("GET", public()),
         "web:invitation_accept": Row("GET", public(400), lambda w: {"token": "not-a-token"}),
-        "web:set_language": Row("POST", public(302), data={"language": "en", "next": "/"}, unchanged=ROLES),
+        # Anyone may switch; a signed-in person's choice is recorded (services.accounts.language).
+        "web:set_language": Row("POST", public(302), data={"language": "en", "next": "/"}, unchanged=("anonymous",)),
         "web:register": Row("GET", public()),
         "web:register_export_csv": Row("GET", public()),
         "web:register_export_xlsx": Row("GET", public()),
@@ -325,6 +327,9 @@ RULES.update(
         ),
         "api:put_dossier": Row("PUT", api(404, member=200), draft, subject="beijing", data=DOSSIER),
         "api:list_documents": Row("GET", api(200, **UNSEEN), app_),
+        "api:download_document": Row(
+            "GET", api(200, **UNSEEN), lambda w: {**app_(w), "version_id": w.ids["document_version"]}
+        ),
         "api:upload_document": Row(
             "POST", api(404, member=201), draft, subject="beijing", data=a_document, multipart=True
         ),
@@ -335,6 +340,225 @@ RULES.update(
         "api:licence": Row("GET", public(), lic),
     }
 )
+
+# The public portal's data and the supervisors' dashboard (api/routers/statistics.py, tracking.py, rules.py,
+# supervision_dashboard.py): public to everyone, token or none; the dashboard as web:supervision.
+RULES.update(
+    {
+        "api:list_statistics_tables": Row("GET", public()),
+        "api:list_published_figures": Row("GET", public()),
+        "api:get_statistics_table": Row("GET", public(), lambda w: {"name": STATISTICS_TABLE}),
+        "api:track_application": Row("GET", public(), lambda w: {"tracking_number": w.ids["tracking_number"]}),
+        "api:list_rules_in_force": Row("GET", public()),
+        "api:get_rule": Row("GET", public(), lambda w: {"rule_id": "cap:notice-107"}),
+        "api:diff_rules": Row("GET", public(), query="from=2024-10-22"),
+        "api:list_rule_milestones": Row("GET", public()),
+        "api:get_service_guide": Row("GET", public()),
+        "api:get_supervision_dashboard": Row("GET", api(404, officer=200, other_officer=200, miit=200)),
+    }
+)
+
+
+def _report(w: MatrixWorld) -> dict[str, Any]:
+    return {"report_id": w.ids["report"]}
+
+
+# Quarterly reports (api/routers/reports.py), as their pages answer: the demo's report is submitted and
+# the demo's day falls between report windows, so the holder's writes are refused for the day (422).
+RULES.update(
+    {
+        "api:list_licence_obligations": Row("GET", api(200, **UNSEEN), lic),
+        "api:open_licence_report": Row("POST", api(403, member=422, **UNSEEN), lic, data={"year": 2026, "quarter": 4}),
+        "api:get_report": Row("GET", api(200, **UNSEEN), _report),
+        "api:put_report_data": Row(
+            "PUT", api(403, member=422, **UNSEEN), _report, data=lambda w: {"expected_version": w.ids["report_version"]}
+        ),
+        "api:upload_report_part": Row(
+            "POST",
+            api(403, member=422, **UNSEEN),
+            lambda w: {**_report(w), "part": "node_list"},
+            data=lambda w: {
+                "expected_version": str(w.ids["report_version"]),
+                "file": SimpleUploadedFile("nodes.csv", b"id,address,role,location\n"),
+            },
+            multipart=True,
+        ),
+        "api:get_report_run": Row("GET", api(200, **UNSEEN), lambda w: {**_report(w), "run_id": w.ids["run"]}),
+        "api:take_report_action": Row(
+            "POST",
+            api(403, officer=200, miit=200, **UNSEEN),
+            lambda w: {**_report(w), "action": "accept"},
+            data=lambda w: {"expected_version": w.ids["report_version"]},
+        ),
+    }
+)
+
+# The API: network exits, the public credit lists, the inbox (api/routers/network_exits.py, credit_lists.py,
+# inbox.py): as web:exits, web:exit, web:exit_action, web:lists, web:inbox and its marks.
+RULES.update(
+    {
+        "api:list_exits": Row("GET", api(403, officer=200, other_officer=200, miit=200)),
+        "api:get_licence_exit": Row(
+            "GET", api(200, **UNSEEN), lambda w: {"number": w.ids["exit_licence"]}, subject="haidian"
+        ),
+        "api:take_exit_action": Row(
+            "POST",
+            api(403, member=200, **UNSEEN),
+            lambda w: {"number": w.ids["exit_licence"], "action": "report_progress"},
+            subject="haidian",
+            data=lambda w: {"expected_version": w.ids["exit_version"], "users_migrated": 900, "note": REASON},
+        ),
+        "api:list_credit_entries": Row("GET", public()),
+        "api:list_notifications": Row("GET", api(200)),
+        "api:mark_notification_read": Row(
+            "POST", api(404, member=200), lambda w: {"notification_id": w.ids["notification"]}
+        ),
+        "api:mark_all_notifications_read": Row("POST", api(200)),
+    }
+)
+
+
+def _finding(w: MatrixWorld) -> dict[str, Any]:
+    return {"finding_id": w.ids["finding"]}
+
+
+def _inspection(w: MatrixWorld) -> dict[str, Any]:
+    return {"inspection_id": w.ids["inspection"]}
+
+
+# Findings and inspections (api/routers/findings.py, inspections.py), as web:finding*, web:inspection*:
+# the holder's remediation (multipart, with its evidence) and the authority's dismissal; a nationwide draw
+# is MIIT's alone; the team's inspector records the inspection.
+RULES.update(
+    {
+        "api:list_findings": Row("GET", api(200)),
+        "api:get_finding": Row("GET", api(404, member=200, officer=200, miit=200), _finding),
+        "api:get_finding_evidence": Row(
+            "GET",
+            api(404, member=200, officer=200, miit=200),
+            lambda w: {"finding_id": w.ids["evidence_finding"], "evidence_id": w.ids["evidence"]},
+        ),
+        "api:report_finding_remediation": Row(
+            "POST",
+            api(404, member=200, officer=403, miit=403),
+            _finding,
+            data=lambda w: {
+                "expected_version": str(w.ids["finding_version"]),
+                "note": REASON,
+                "evidence": SimpleUploadedFile("evidence.pdf", PDF, content_type="application/pdf"),
+            },
+            multipart=True,
+        ),
+        "api:take_finding_action": Row(
+            "POST",
+            api(404, member=403, officer=200, miit=200),
+            lambda w: {**_finding(w), "action": "dismiss"},
+            data=lambda w: {"expected_version": w.ids["finding_version"], "reason": REASON},
+        ),
+        "api:list_inspections": Row("GET", api(403, officer=200, other_officer=200, miit=200, inspector=200)),
+        "api:make_draw": Row(
+            "POST",
+            api(403, miit=201),
+            data={"jurisdiction": "nationwide", "seed": "matrix", "kind": "on_site", "licensee_count": 1},
+        ),
+        "api:get_draw": Row("GET", public(), lambda w: {"draw_id": w.ids["draw"]}),
+        "api:get_inspection": Row(
+            "GET", api(404, officer=200, miit=200, inspector=200), _inspection, subject="inspection"
+        ),
+        "api:record_inspection_done": Row(
+            "POST",
+            api(404, officer=403, miit=403, inspector=200),
+            _inspection,
+            subject="inspection",
+            data={"done_on": TODAY.isoformat(), "summary": REASON},
+        ),
+    }
+)
+
+
+def _filing(w: MatrixWorld) -> dict[str, Any]:
+    return {"number": w.ids["filing_licence"], "filing_id": w.ids["filing"]}
+
+
+def _renewal(w: MatrixWorld) -> dict[str, Any]:
+    """Every service of the Shanghai licence launched on the day: a renewal its holder may file."""
+    from vatspilot.store.models import Licence
+
+    services = Licence.objects.get(number=w.ids["licence"]).licensed_services()
+    return {"launched": {service.code: TODAY.isoformat() for service in services}}
+
+
+# Licences and their filings (api/routers/licences.py, licence_filings.py), as web:licences, web:licence,
+# web:licence_certificate, web:licence_action, web:filing_change/web:filing_renewal (filed: 201),
+# web:filing and web:filing_action answer.
+RULES.update(
+    {
+        "api:list_licences": Row("GET", api(200)),
+        "api:get_licence": Row("GET", api(200, **UNSEEN), lic),
+        "api:get_licence_certificate": Row("GET", api(200, **UNSEEN), lic),
+        "api:take_licence_action": Row(
+            "POST",
+            api(403, miit=200, **UNSEEN),
+            lambda w: {**lic(w), "action": "suspend"},
+            data=lambda w: {"expected_version": w.ids["licence_version"], "reason": REASON},
+        ),
+        "api:list_licence_filings": Row("GET", api(200, **UNSEEN), lic),
+        "api:file_licence_change": Row(
+            "POST",
+            api(403, member=201, **UNSEEN),
+            lic,
+            data={"kinds": ["legal_representative"], "changed_on": TODAY.isoformat(), "legal_representative": "王五"},
+        ),
+        "api:file_licence_renewal": Row("POST", api(403, member=201, **UNSEEN), lic, data=_renewal),
+        "api:get_licence_filing": Row("GET", api(200, **UNSEEN), _filing, subject="beijing"),
+        "api:take_licence_filing_action": Row(
+            "POST",
+            api(403, miit=200, **UNSEEN),
+            lambda w: {**_filing(w), "action": "approve"},
+            subject="beijing",
+            data=lambda w: {"expected_version": w.ids["filing_version"], "reason": REASON},
+        ),
+    }
+)
+
+# The accounts and the staff accounts over the API (api/routers/accounts.py, staff.py): an organisation's
+# members for its members, its invitations for its admin members (the Shanghai applicant); those who see
+# the organisation but are not its members are refused (403), the rest do not see it (404); the staff
+# accounts for the administrator alone.
+RULES.update(
+    {
+        "api:get_me": Row("GET", api(200)),
+        "api:list_members": Row(
+            "GET", api(403, member=200, **UNSEEN), lambda w: {"organisation_id": w.ids["organisation"]}
+        ),
+        "api:list_invitations": Row(
+            "GET", api(403, member=200, **UNSEEN), lambda w: {"organisation_id": w.ids["organisation"]}
+        ),
+        "api:invite_member": Row(
+            "POST",
+            api(403, member=201, **UNSEEN),
+            lambda w: {"organisation_id": w.ids["organisation"]},
+            data={"email": "new.colleague.three@example.cn", "language": "en"},
+        ),
+        "api:revoke_invitation": Row(
+            "POST",
+            api(403, member=200, **UNSEEN),
+            lambda w: {"organisation_id": w.ids["organisation"], "invitation_id": w.ids["invitation"]},
+        ),
+        "api:list_staff_accounts": Row("GET", api(403, admin=200)),
+        "api:create_staff_account": Row(
+            "POST", api(403, admin=201), data={"username": "matrix-new-official", "role": "inspector"}
+        ),
+        "api:take_staff_account_action": Row(
+            "POST",
+            api(403, admin=200),
+            lambda w: {"user_id": w.ids["staff_user"], "action": "deactivate"},
+            data={},
+        ),
+    }
+)
+
+# --- end of the API rows (helpers add their blocks above) ---
 
 
 # --- The world, built once for the module ------------------------------------------------------------
@@ -518,7 +742,25 @@ LISTINGS = {
         ("other_officer",),
         subject="inspection",
     ),
+    "api-findings": Listing(
+        "api:list_findings",
+        _api_id("finding"),
+        ("member", "officer", "miit"),
+        (*NOT_MINE, "cac", "mps", "expert", "inspector", "admin"),
+    ),
+    "api-inspections": Listing(
+        "api:list_inspections",
+        _api_id("inspection"),
+        ("officer", "miit", "inspector"),
+        ("other_officer",),
+        subject="inspection",
+    ),
 }
+
+# The inbox holds its reader's notifications only (api/routers/inbox.py).
+LISTINGS["api-inbox"] = Listing(
+    "api:list_notifications", _api_id("notification"), ("member",), ("other_member", "officer", "miit", "admin")
+)
 
 
 def _listed(response: Any, marker: str, is_api: bool) -> bool:

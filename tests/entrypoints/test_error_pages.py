@@ -103,7 +103,7 @@ def test_a_failing_api_call_is_a_500_problem_and_nothing_of_the_failure(
         raise RuntimeError(f"could not reach {SECRET}")
 
     # The list's read model (vatspilot.queries.application_lists), as the router imported it.
-    monkeypatch.setattr("vatspilot.api.routers.applications.visible_application_list", broken)
+    monkeypatch.setattr("vatspilot.api.routers.applications.visible_application_rows", broken)
 
     response = client_for(world.users[Role.LOCAL_OFFICER], "zh-hans").get("/api/v1/applications")
 

@@ -1,7 +1,9 @@
 """Production-style, on PostgreSQL: `vatspilot serve` (Gunicorn, two workers) and `vatspilot jobs worker`
-as processes of their own against the suite's database. The licence holder signs in through the login
-form and uploads a quarterly report's node list through the report page (the CSRF flow, as a browser),
-and the worker process ingests it. Two worker processes share one queue and never run a task twice.
+as processes of their own against the suite's database. The licence holder's system files a quarterly
+report through the API with a personal API token (opens the quarter, saves the operational data, uploads
+the node list and the security log, follows each ingestion run at GET /api/v1/reports/{id}/runs/{run_id}
+while the worker process reads it, and submits). Two worker processes share one queue and never run a
+task twice.
 The health endpoints answer over Gunicorn, and every log line is JSON with the request's id and user.
 
 Skipped on SQLite (the PostgreSQL pass runs it), failed under CI=true when PostgreSQL does not answer
@@ -13,26 +15,25 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import Any
 
 import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
+from live_server import free_port
 from pilot_world import build_world
 
 from tests.entrypoints.postgres_support import postgres_server_url
+from vatspilot.services.accounts.api_tokens import create_api_token
 from vatspilot.services.supervision.ingestion import kept_path
-from vatspilot.services.supervision.reports import open_report
-from vatspilot.store.models import IngestionRun, ReportNode
+from vatspilot.store.models import Finding, IngestionRun, QuarterlyReport, ReportNode
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +50,23 @@ n-2,223.5.5.0/24,cdn-edge,110105
 n-3,203.198.0.1,offshore-cache,HK
 n-4,8.8.8.8,idc,310115
 """
+LOG = (
+    json.dumps(
+        {
+            "time": "2025-12-01T09:00:00+08:00",
+            "severity": "low",
+            "category": "vuln",
+            "vulnerability_id": "CVE-2025-0002",
+            "status": "open",
+        }
+    ).encode()
+    + b"\n"
+)
+# The operational data as the holder's system sends it: exact decimal numbers for the amounts.
+DATA = (
+    b'{"expected_version": 1, "users": 120000, "revenue_cny": 1234567.89, "bandwidth_gbps": 40.500, '
+    b'"personal_info_exported": 150000, "sensitive_info_exported": 0, "important_data_exported": false}'
+)
 
 
 @pytest.fixture(autouse=True)
@@ -76,12 +94,6 @@ def _environment(settings, **variables: str) -> dict[str, str]:
     )
     env.update(variables)
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Processes:
@@ -138,44 +150,36 @@ def _json_lines(log: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-class Browser:
-    """Just enough of a browser: cookies, forms (urlencoded and multipart), no redirects followed."""
+class ApiClient:
+    """A program calling the API with a personal API token (no cookies, no CSRF: a bearer token)."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, token: str) -> None:
         self.port = port
-        self.cookies: dict[str, str] = {}
+        self.token = token
 
     def request(
         self, method: str, path: str, body: bytes | None = None, content_type: str = ""
-    ) -> tuple[int, dict[str, str], str]:
+    ) -> tuple[int, dict[str, str], Any]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {"Authorization": f"Bearer {self.token}", "Accept-Language": "en"}
         if content_type:
             headers["Content-Type"] = content_type
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         text = response.read().decode("utf-8", "replace")
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
         conn.close()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+        answer = json.loads(text) if "json" in (response.getheader("Content-Type") or "") else text
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, answer
 
-    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+    def get(self, path: str) -> tuple[int, dict[str, str], Any]:
         return self.request("GET", path)
 
-    @staticmethod
-    def csrf_token(page: str) -> str:
-        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert found, "the page has a form with its CSRF token"
-        return found.group(1)
-
-    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, dict[str, str], str]:
-        return self.request("POST", path, urlencode(fields).encode(), "application/x-www-form-urlencoded")
+    def send_json(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], Any]:
+        return self.request(method, path, body, "application/json")
 
     def post_multipart(
         self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]]
-    ) -> tuple[int, dict[str, str], str]:
+    ) -> tuple[int, dict[str, str], Any]:
         boundary = uuid.uuid4().hex
         body = b""
         for name, value in fields.items():
@@ -184,7 +188,7 @@ class Browser:
             body += (
                 (
                     f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                    "Content-Type: text/csv\r\n\r\n"
+                    "Content-Type: application/octet-stream\r\n\r\n"
                 ).encode()
                 + data
                 + b"\r\n"
@@ -193,12 +197,13 @@ class Browser:
         return self.request("POST", path, body, f"multipart/form-data; boundary={boundary}")
 
 
-def test_gunicorn_and_a_worker_process_a_report_uploaded_through_the_page(
+def test_gunicorn_and_a_worker_process_a_report_filed_through_the_api(
     settings, tmp_path: Path, processes: Processes
 ) -> None:
     world = build_world(password=PASSWORD)
-    report = open_report(actor=world.applicant, licence=world.licence(), year=2025, quarter=4, on=TODAY)
-    port = _free_port()
+    licence = world.licence()
+    token = create_api_token(actor=world.applicant, name="filing system", scope="write").secret
+    port = free_port()
     # What `vatspilot serve --port N --workers 2` hands over to, without its migrate and collectstatic
     # (the suite's database is migrated; compressing the static files takes long on a busy machine).
     server_log = processes.start(
@@ -210,66 +215,97 @@ def test_gunicorn_and_a_worker_process_a_report_uploaded_through_the_page(
         "2",
     )
     worker_log = processes.start(_environment(settings), *WORKER, "--interval", "0.2")
-    browser = Browser(port)
+    api = ApiClient(port, token)
 
     def serving() -> bool:
         try:
-            return browser.get("/healthz")[0] == 200
+            return api.get("/healthz")[0] == 200
         except OSError:
             return False
 
     _wait_for(serving, "Gunicorn answers /healthz", processes)
-    status, _, page = browser.get("/accounts/login/")
-    assert status == 200
-    signed_in = browser.post_form(
-        "/accounts/login/",
-        {"username": world.applicant.username, "password": PASSWORD, "csrfmiddlewaretoken": browser.csrf_token(page)},
-    )
-    assert signed_in[0] == 302, signed_in[2][:500]
-    status, _, page = browser.get(f"/reports/{report.pk}/")
-    assert status == 200
-    uploaded = browser.post_multipart(
-        f"/reports/{report.pk}/uploads/node_list/",
-        {"csrfmiddlewaretoken": browser.csrf_token(page), "node_list-expected_version": str(report.version)},
-        {"node_list-file": ("nodes.csv", NODES)},
-    )
-    assert (uploaded[0], uploaded[1]["location"]) == (302, f"/reports/{report.pk}/#part-node_list")
 
-    run = IngestionRun.objects.get(report=report)
-    _wait_for(
-        lambda: IngestionRun.objects.get(pk=run.pk).status in ("accepted", "rejected"),
-        "the worker process ingests the upload",
-        processes,
+    # The quarter is open on the calendar; the holder's system opens its report and fills it in.
+    status, _, calendar = api.get(f"/api/v1/licences/{licence.number}/obligations?status=open&kind=quarterly-report")
+    assert status == 200, calendar
+    assert [(row["label"], row["can_open"]) for row in calendar["items"]] == [("2025-Q4", True)]
+    status, headers, opened = api.send_json(
+        "POST", f"/api/v1/licences/{licence.number}/reports", b'{"year": 2025, "quarter": 4}'
     )
-    run.refresh_from_db()
-    assert (run.status, run.rows_read, run.error_count) == ("accepted", 4, 0)
+    assert status == 201, opened
+    report = QuarterlyReport.objects.get(pk=opened["id"])
+    assert headers["location"] == f"/api/v1/reports/{report.pk}"
+    status, _, saved = api.send_json("PUT", f"/api/v1/reports/{report.pk}/data", DATA)
+    assert (status, saved["version"], saved["data"]["revenue_cny"]) == (200, 2, 1234567.89), saved
+
+    # Each part is streamed to the staging area and read by the worker process; its run is followed.
+    progress: dict[str, str] = {}
+    for part, filename, data in (("node_list", "nodes.csv", NODES), ("security_log", "log.ndjson", LOG)):
+        status, headers, run = api.post_multipart(
+            f"/api/v1/reports/{report.pk}/uploads/{part}", {"expected_version": "2"}, {"file": (filename, data)}
+        )
+        assert (status, run["status"], headers["location"]) == (202, "queued", run["progress"]), run
+        progress[part] = run["progress"]
+    finished: dict[str, dict[str, Any]] = {}
+
+    def read(part: str) -> bool:
+        status, _, run = api.get(progress[part])
+        assert status == 200, run
+        finished[part] = run
+        return bool(run["finished"])
+
+    for part in progress:
+        _wait_for(lambda part=part: read(part), f"the worker process ingests the {part}", processes)
+    assert {part: (run["status"], run["rows_read"], run["error_count"]) for part, run in finished.items()} == {
+        "node_list": ("accepted", 4, 0),
+        "security_log": ("accepted", 1, 0),
+    }
+    node_run = IngestionRun.objects.get(report=report, part="node_list")
     assert ReportNode.objects.filter(upload__report=report).count() == 4
-    assert kept_path(run.sha256, "nodes.csv").read_bytes() == NODES
-    task = DBTaskResult.objects.get(task_path="vatspilot.services.supervision.ingestion.ingest_report_upload")
-    assert (task.status, task.return_value, len(task.worker_ids)) == ("SUCCESSFUL", "accepted", 1)
+    assert kept_path(node_run.sha256, "nodes.csv").read_bytes() == NODES
+    tasks = DBTaskResult.objects.filter(task_path="vatspilot.services.supervision.ingestion.ingest_report_upload")
+    assert sorted((task.status, task.return_value, len(task.worker_ids)) for task in tasks) == [
+        ("SUCCESSFUL", "accepted", 1),
+        ("SUCCESSFUL", "accepted", 1),
+    ]
 
-    status, headers, body = browser.get("/readyz")
-    assert (status, headers["content-type"]) == (200, "application/json")
-    assert json.loads(body) == {
+    # Complete: the system submits it, and the checks raise their findings with the submission.
+    status, _, ready = api.get(f"/api/v1/reports/{report.pk}")
+    assert (status, ready["missing"], ready["available_actions"]) == (200, [], ["submit"]), ready
+    status, _, submitted = api.send_json(
+        "POST",
+        f"/api/v1/reports/{report.pk}/actions/submit",
+        json.dumps({"expected_version": ready["version"]}).encode(),
+    )
+    assert (status, submitted["status"], submitted["submitted_on"]) == (200, "submitted", TODAY.isoformat()), submitted
+    assert sorted(finding["rule"] for finding in submitted["findings"]) == sorted(
+        Finding.objects.filter(report=report).values_list("rule", flat=True)
+    )
+    assert len(submitted["findings"]) == 4
+
+    status, headers, body = api.get("/readyz")
+    assert (status, headers["content-type"]) == (200, "application/json"), body
+    assert body == {
         "status": "ok",
         "checks": {"database": "ok", "migrations": "applied", "worker": {"status": "idle", "waiting": 0}},
     }
-    assert "tests-only-not-a-secret" not in body and "postgres" not in body
+    assert "tests-only-not-a-secret" not in json.dumps(body) and "postgres" not in json.dumps(body)
 
     processes.stop()
     server_lines = _json_lines(server_log)  # every line JSON, Gunicorn's own included
     booted = [line for line in server_lines if str(line["message"]).startswith("Booting worker")]
     assert len(booted) == 2
     requests = [line for line in server_lines if line["logger"] == "vatspilot.request"]
-    upload = next(line for line in requests if line["method"] == "POST" and "/uploads/" in str(line["path"]))
+    upload = next(line for line in requests if line["method"] == "POST" and "/uploads/node_list" in str(line["path"]))
     assert {key: upload[key] for key in ("level", "path", "status", "user_id")} == {
         "level": "INFO",
-        "path": f"/reports/{report.pk}/uploads/node_list/",
-        "status": 302,
+        "path": f"/api/v1/reports/{report.pk}/uploads/node_list",
+        "status": 202,
         "user_id": world.applicant.pk,
     }
     assert re.fullmatch(r"[0-9a-f]{32}", str(upload["request_id"]))
-    assert world.applicant.username not in server_log.read_text(encoding="utf-8")
+    text = server_log.read_text(encoding="utf-8")
+    assert world.applicant.username not in text and token not in text
     assert any("Starting worker" in str(line["message"]) for line in _json_lines(worker_log))
 
 

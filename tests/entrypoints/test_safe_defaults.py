@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from live_server import free_port
 
 from config.secret_key import stored_secret_key
 from vatspilot.cli.platform import is_loopback
@@ -220,12 +221,6 @@ def test_loopback_addresses(host: str, loopback: bool) -> None:
 # --- vatspilot serve -------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database for the module's servers: the first `serve` migrates it, the others find it ready."""
@@ -246,7 +241,7 @@ def _serve(folder: Path, *args: str, **variables: str) -> subprocess.Popen[str]:
 @pytest.fixture
 def server(served_db: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     started: list[subprocess.Popen[str]] = []
-    port = _free_port()
+    port = free_port()
 
     def start(*args: str, **variables: str) -> subprocess.Popen[str]:
         process = _serve(served_db, "--port", str(port), "--workers", "1", *args, **variables)

@@ -45,8 +45,10 @@ def _lists(world: World, reader: Any) -> dict[str, Callable[[], int]]:
         "queue page": lambda: _rows(as_officer.get(reverse("web:queue")), 'class="queue__row"'),
         "applications page": lambda: _rows(as_applicant.get(reverse("web:applications")), '<span class="state state--'),
         "inbox page": lambda: _rows(as_reader.get(reverse("web:inbox")), '<li class="notification'),
-        "API list": lambda: len(as_officer.get("/api/v1/applications").json()),
-        "API list by status": lambda: len(as_applicant.get("/api/v1/applications", {"status": "submitted"}).json()),
+        "API list": lambda: len(as_officer.get("/api/v1/applications").json()["items"]),
+        "API list by status": lambda: len(
+            as_applicant.get("/api/v1/applications", {"status": "submitted"}).json()["items"]
+        ),
     }
 
 

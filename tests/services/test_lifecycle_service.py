@@ -136,7 +136,7 @@ def test_a_stale_version_is_a_conflict_before_anything_is_decided(world: World) 
         )
     assert (conflict.value.code, conflict.value.params) == (
         "conflict",
-        {"expected": application.version - 1, "found": application.version},
+        {"expected": application.version - 1, "found": application.version, "record": "application"},
     )
     assert _snapshot(application) == before
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from tests.services.notifications_fixtures import *  # noqa: F403 (the fixtures)
 from tests.services.notifications_fixtures import record_event, set_status, usernames
+from vatspilot.services.accounts.language import languages_of, record_language
 from vatspilot.services.notifications import (
     MESSAGES,
     NotificationKind,
@@ -20,7 +21,7 @@ from vatspilot.services.notifications import (
     recipients_for,
     render_for,
 )
-from vatspilot.store.models import Notification
+from vatspilot.store.models import AccountEmail, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -299,6 +300,46 @@ def test_notify_about_mails_in_simplified_chinese_when_that_is_the_language(
     assert len(mailbox) == 2
     assert all("上海市" in message.body for message in mailbox)
     assert {(m.subject, m.body) for m in mailbox} == set(Notification.objects.values_list("subject", "body"))
+
+
+def test_each_recipient_reads_the_message_in_the_language_they_chose(
+    parties, mailbox, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    # The platform writes in English; one of the two Shanghai officers switched the site to Chinese while
+    # signed in (services.accounts.language), so their inbox row and their e-mail are in Chinese.
+    record_language(actor=parties.sh_officer, language="zh-hans")
+    application = parties.application
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notify_about(kind="application.submitted", application=application)
+
+    rows = dict(Notification.objects.values_list("recipient__username", "subject"))
+    assert rows == {
+        "sh_bj_officer": f"Application #{application.pk} awaits formal review",
+        "sh_officer": f"第 {application.pk} 号申请待形式审查",
+    }
+    assert sorted((m.to[0], m.subject) for m in mailbox) == [
+        ("sh_bj_officer@example.cn", rows["sh_bj_officer"]),
+        ("sh_officer@example.cn", rows["sh_officer"]),
+    ]
+
+
+def test_the_languages_of_many_readers_are_read_in_one_query(parties, django_assert_num_queries):
+    record_language(actor=parties.miit, language="zh-hans")
+    AccountEmail.objects.create(user=parties.cac, email="cac@example.cn", language="zh-hans")
+    AccountEmail.objects.create(user=parties.mps, email="mps@example.cn", language="klingon")  # not ours
+    readers = [parties.miit, parties.cac, parties.mps, parties.expert]
+
+    with django_assert_num_queries(1):
+        languages = languages_of(readers)
+
+    # Chosen, else registered in, else the platform's (a language the platform lacks counts for none).
+    assert languages == {
+        parties.miit.pk: "zh-hans",
+        parties.cac.pk: "zh-hans",
+        parties.mps.pk: django_settings.LANGUAGE_CODE,
+        parties.expert.pk: django_settings.LANGUAGE_CODE,
+    }
 
 
 def test_notify_about_a_refusal_carries_the_legal_basis(parties, mailbox, django_capture_on_commit_callbacks):

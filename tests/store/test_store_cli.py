@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from django.db import transaction
+from live_server import free_port
 
 from tests.store.tampering import tamper_update
 from vatspilot.cli.main import cli
@@ -75,12 +75,6 @@ def test_migrate_builds_a_fresh_sqlite_database_in_wal_mode_and_its_chain_verifi
     with sqlite3.connect(tmp_path / "fresh.sqlite3") as database:
         assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert database.execute("SELECT count(*) FROM store_jurisdiction").fetchone() == (31,)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_serve_migrates_and_answers_on_the_chosen_port(tmp_path):

@@ -32,9 +32,9 @@ def test_a_role_not_allowed_gets_the_refusal_message_and_nothing_changes(world: 
     # When the MIIT reviewer posts the accept form
     response = _post(world, Role.MIIT_REVIEWER, application, "accept", {"accept-expected_version": version})
 
-    # Then the page says why, and the application is as it was
+    # Then the page says why, with a 403, and the application is as it was
     application.refresh_from_db()
-    assert response.status_code == 422
+    assert response.status_code == 403
     assert "Your role may not take this action on this application." in response.content.decode()
     assert application.status == State.SUBMITTED
     assert application.version == version
@@ -52,7 +52,7 @@ def test_the_refusal_message_is_in_the_users_language(world: World) -> None:
         language="zh-hans",
     )
 
-    assert response.status_code == 422
+    assert response.status_code == 403
     assert "您的角色不能对此申请执行该操作。" in response.content.decode()
 
 

@@ -112,6 +112,8 @@ def test_the_holder_files_the_plan_and_reports(world: World, network_exit: Netwo
         ),
         ({"users_to_migrate": "-1"}, "Users to migrate: Ensure this value is greater than or equal to 0."),
         ({"users_to_migrate": "many"}, "Users to migrate: Enter a whole number."),
+        # More than the store keeps: the service refuses it (PostgreSQL would refuse to store it, a 500).
+        ({"users_to_migrate": "2147483648"}, "Users to migrate: At most 2,147,483,647 users."),
         ({"users_notified_on": ""}, "Users told on: This field is required."),
     ],
 )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from pilot_world import World, client_for, make_user
 
 from vatspilot.domain.applications import Role, State
-from vatspilot.store.models import Notification
+from vatspilot.store.models import LanguagePreference, Notification
 
 # (language, a string the page must show in it)
 LANGUAGES = [("en", "en"), ("zh-hans", "zh")]
@@ -177,3 +177,24 @@ def test_switching_language_sets_the_cookie(db: None) -> None:
 
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "zh-hans"
+
+
+def test_a_signed_in_person_switching_language_has_it_recorded_for_what_is_written_to_them(world: World) -> None:
+    client = client_for(world.applicant)
+
+    response = client.post(reverse("web:set_language"), {"language": "zh-hans", "next": "/applications/"})
+    unknown = client.post(reverse("web:set_language"), {"language": "fr", "next": "/applications/"})
+
+    assert (response.status_code, response["Location"]) == (302, "/applications/")
+    assert response.cookies["django_language"].value == "zh-hans"
+    assert unknown.status_code == 302  # Django's view ignores a language it lacks; so does the record
+    assert list(LanguagePreference.objects.values_list("user__username", "language")) == [
+        (world.applicant.username, "zh-hans")
+    ]
+    assert client.get(reverse("web:set_language")).status_code == 405
+
+
+def test_an_anonymous_visitor_switching_language_records_nothing(db: None) -> None:
+    client_for(None).post(reverse("web:set_language"), {"language": "zh-hans", "next": "/"})
+
+    assert LanguagePreference.objects.count() == 0

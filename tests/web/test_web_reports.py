@@ -6,7 +6,6 @@ to end; the findings a submission raises listed with their links; a fixed number
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,12 +15,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pilot_world import World, client_for
 from pytest_django.fixtures import Settings
+from report_world import LOG, NODES, NUMBER, TODAY, submitted
 
 from vatspilot.domain.applications import Role
 from vatspilot.domain.supervision.findings import Severity
 from vatspilot.services.supervision.findings import raise_finding
 from vatspilot.services.supervision.ingestion import ingest
-from vatspilot.services.supervision.reports import OperationalData, open_report, save_report_data, submit_report
+from vatspilot.services.supervision.reports import open_report, submit_report
 from vatspilot.store.models import (
     AuditEntry,
     Finding,
@@ -35,35 +35,13 @@ from vatspilot.store.models import (
 
 pytestmark = pytest.mark.django_db
 
-NUMBER = "B1.B2-20250001"
 CALENDAR = f"/licences/{NUMBER}/reports/"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# The world's licence is issued on 2025-06-03: 2025-Q3 is the first quarter owed (due 2025-10-15, cure
-# deadline 2025-10-30); 2025-Q4 opens on 2026-01-01 and is due on 2026-01-15.
-TODAY = date(2026, 1, 10)
-NODES = b"""id,address,role,location
-n-1,114.114.114.114,idc,310115
-n-2,223.5.5.0/24,cdn-edge,110105
-n-3,203.198.0.1,offshore-cache,HK
-n-4,8.8.8.8,idc,310115
-"""
 BAD_NODES = b"""id,address,role,location
 n-1,114.114.114.114,idc,310115
 n-2,999.5.5.5,idc,310115
 n-3,1.2.4.8,satellite,310115
 """
-LOG = (
-    json.dumps(
-        {
-            "time": "2025-12-01T09:00:00+08:00",
-            "severity": "low",
-            "category": "vuln",
-            "vulnerability_id": "CVE-2025-0002",
-            "status": "open",
-        }
-    ).encode()
-    + b"\n"
-)
 FULL = {
     "users": "120000",
     "revenue_cny": "1234567.89",
@@ -489,36 +467,8 @@ def test_an_incomplete_report_is_refused_with_what_is_missing(world: World, repo
     assert _unchanged() == before
 
 
-def _submitted(world: World, report: QuarterlyReport) -> QuarterlyReport:
-    """A complete report submitted through the services (the uploads' rows written as the ingestion would)."""
-    report = save_report_data(
-        actor=world.applicant,
-        report=report,
-        data=OperationalData(
-            users=1,
-            revenue_cny=Decimal("1.00"),
-            bandwidth_gbps=Decimal("1"),
-            personal_info_exported=0,
-            sensitive_info_exported=0,
-            important_data_exported=False,
-        ),
-        expected_version=report.version,
-    )
-    for part in ("node_list", "security_log"):
-        ReportUpload.objects.create(
-            report=report,
-            part=part,
-            filename=f"{part}.csv",
-            sha256="0" * 64,
-            size_bytes=1,
-            rows=0,
-            uploaded_by=world.applicant,
-        )
-    return submit_report(actor=world.applicant, report=report, on=TODAY, expected_version=report.version)
-
-
 def test_the_local_officer_returns_with_a_reason_and_miit_accepts(world: World, report: QuarterlyReport) -> None:
-    report = _submitted(world, report)
+    report = submitted(world, report)
     officer = client_for(world.users[Role.LOCAL_OFFICER])
     before = _unchanged()
     empty = officer.post(
@@ -561,7 +511,7 @@ def test_the_local_officer_returns_with_a_reason_and_miit_accepts(world: World, 
 def test_an_action_not_the_readers_changes_nothing(
     world: World, report: QuarterlyReport, who: str, action: str, status: int
 ) -> None:
-    report = _submitted(world, report)
+    report = submitted(world, report)
     before = _unchanged()
     response = client_for(_actors(world)[who]).post(
         f"/reports/{report.pk}/actions/{action}/",
@@ -572,7 +522,7 @@ def test_an_action_not_the_readers_changes_nothing(
 
 
 def test_the_holder_reopens_before_the_due_day(world: World, report: QuarterlyReport) -> None:
-    report = _submitted(world, report)
+    report = submitted(world, report)
     html = _html(client_for(world.applicant).get(f"/reports/{report.pk}/"))
     assert 'id="report-action-reopen"' in html
     stale = client_for(world.applicant).post(f"/reports/{report.pk}/actions/reopen/", {"reopen-expected_version": "1"})

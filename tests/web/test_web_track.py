@@ -50,6 +50,23 @@ def test_the_stages_of_an_application_in_ministerial_review(world: World) -> Non
     assert tracking.clock.started
 
 
+def test_an_opinion_is_dated_by_the_day_its_action_was_taken_on_not_its_timestamp(world: World) -> None:
+    # Given on 12 June 2025 (the legal day of the action), recorded whenever the test runs: the tracker
+    # shows 12 June, as it dates every stage by its action's day. A voided and given-again opinion shows
+    # the day it was given again.
+    application = world.drive_to(State.MINISTERIAL_REVIEW)
+    world.act(Role.MPS_REVIEWER, application, Action.RECORD_OPINION, opinion="concur", on=date(2025, 6, 12))
+
+    tracking = track(Application.objects.get(pk=application.pk).tracking_number, today=date(2025, 6, 20))
+
+    assert tracking is not None
+    assert [(row.agency, row.given, row.on) for row in tracking.agencies] == [
+        ("miit", False, None),
+        ("cac", False, None),
+        ("mps", True, date(2025, 6, 12)),
+    ]
+
+
 def test_a_decided_application_skips_what_it_never_needed(world: World) -> None:
     application = world.drive_to(State.APPROVED)
     tracking = track(Application.objects.get(pk=application.pk).tracking_number, today=date(2025, 6, 10))

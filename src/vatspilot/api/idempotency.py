@@ -10,6 +10,11 @@ claim left without an answer (a worker killed mid-request) means nothing was wri
 `ABANDONED_AFTER` it may be claimed again. Answers that say nothing was done and that a retry may change
 (401, 403, 409, 429 and server errors) are not kept: the claim is released and the transaction rolled back.
 
+An answer marked ``Cache-Control: no-store`` holds a secret (a new official's temporary password): it is
+acted on once like any other, but its body is never stored. A retry with its key gets a 409
+(``idempotency-answer-not-kept``) with the first answer's Location, where there is one: the request was
+done, and what it made is read there, without the secret.
+
 Keys belong to their caller: a token (by its digest) or a signed-in user. Requests by no one are not
 made idempotent (there is no one to keep the key for). Answers are kept VATSPILOT_IDEMPOTENCY_HOURS.
 An upload (multipart) is recognised by its path and length, since its boundary changes with each send.
@@ -153,10 +158,11 @@ class IdempotencyMiddleware:
                 response = self.get_response(request)
                 keep = not response.streaming and response.status_code < 500 and response.status_code not in NOT_KEPT
                 if keep:
+                    kept = _not_kept(request, response) if _holds_a_secret(response) else response
                     IdempotencyRecord.objects.filter(pk=claimed.pk).update(
-                        status=response.status_code,
-                        content_type=response.get("Content-Type", ""),
-                        body=response.content,
+                        status=kept.status_code,
+                        content_type=kept.get("Content-Type", ""),
+                        body=kept.content,
                         location=response.get("Location", "")[:500],
                     )
                 else:
@@ -165,3 +171,23 @@ class IdempotencyMiddleware:
             if not keep:
                 IdempotencyRecord.objects.filter(pk=claimed.pk).delete()
         return response
+
+
+def _holds_a_secret(response: HttpResponse) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def _not_kept(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """What a retry gets instead of an answer that held a secret: the fact that it was done."""
+    return problem(
+        request,
+        409,
+        type_=TYPE_BASE + "idempotency-answer-not-kept",
+        title=_("This request was already done"),
+        detail=_(
+            "The first request with this key was done, and its answer held a secret, which is never kept: "
+            "read what it made instead (at the Location the first answer gave, where it gave one)."
+        ),
+        field=HEADER,
+        first_status=response.status_code,
+    )

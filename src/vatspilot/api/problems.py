@@ -5,7 +5,8 @@ services' stable ``code`` and, where one field is at fault, ``field`` (its name,
 the dossier); request validation adds ``errors``, one per bad field, each with a JSON ``pointer``;
 a body the strict JSON reader refuses is a 400 with ``pointer``, ``line`` and ``column``, and a body
 over DATA_UPLOAD_MAX_MEMORY_SIZE a 413. Anything unforeseen is a 500 that says nothing more.
-A missing application and one the user may not see give the same 404, word for word.
+A missing application and one the user may not see give the same 404, word for word; an action the
+user's role may not take on something they can see is a 403 (type action-refused, with its code).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooB
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -58,12 +60,14 @@ def problem(
 
 
 def field_of(refusal: ActionRefused) -> str | None:
-    """The field a refusal names, as the services put it: ``params["field"]`` (a field of the action) or
-    ``params["pointer"]`` (a JSON pointer into the dossier, "/shareholders/1/percent"). Never the message."""
+    """The field a refusal names, as a JSON pointer into the request, as every ``field`` of the API is:
+    from ``params["field"]`` (a field of the action, "reason" giving "/reason") or ``params["pointer"]``
+    (already a pointer into the dossier, "/shareholders/1/percent"). Never the message."""
     for key in ("field", "pointer"):
         value = refusal.params.get(key)
         if value:
-            return str(value)
+            text = str(value)
+            return text if text.startswith("/") else "/" + text
     return None
 
 
@@ -130,21 +134,36 @@ def not_found(request: HttpRequest, exc: Exception | None = None) -> HttpRespons
     return problem(request, 404, detail=_("No such resource, or you may not see it."))
 
 
+# The title of a 409 by the kind of record that changed (the lifecycle's audit prefix, which the machine
+# puts in the Conflict); its detail is the workflow's own words (LifecycleSpec.conflict_message).
+CONFLICT_TITLES: dict[str, Any] = {
+    "application": gettext_lazy("The application changed"),
+    "licence": gettext_lazy("The licence changed"),
+    "licence_filing": gettext_lazy("The filing changed"),
+    "network_exit": gettext_lazy("The network exit changed"),
+    "report": gettext_lazy("The report changed"),
+    "finding": gettext_lazy("The finding changed"),
+}
+
+
 def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    title = CONFLICT_TITLES.get(str(exc.params.get("record", "")), gettext_lazy("The record changed"))
     return problem(
         request,
         409,
         type_=TYPE_BASE + "conflict",
-        title=_("The application changed"),
-        detail=_("Someone else changed this application since the version you sent. Reload it and try again."),
+        title=str(title),
+        detail=str(exc.message),
         code=exc.code,
     )
 
 
 def _refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
+    """A refusal by the asker's role (services.lifecycle.errors.ROLE_REFUSALS) is a 403, like any other
+    refusal of something they can see; by the state, a guard or a field, a 422. The same body either way."""
     return problem(
         request,
-        422,
+        403 if exc.by_role else 422,
         type_=TYPE_BASE + "action-refused",
         title=_("The action was refused"),
         detail=str(exc.message),

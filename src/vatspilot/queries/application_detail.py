@@ -3,15 +3,24 @@ the action responses that answer with it) render this read model, never the stor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import User
 
-from vatspilot.domain.applications import DOSSIER_EDITABLE_STATES, Action, State
+from vatspilot.domain.applications import (
+    DOSSIER_EDITABLE_STATES,
+    Action,
+    ApplicationFacts,
+    ClockStart,
+    Role,
+    State,
+    clock_status,
+)
 from vatspilot.domain.shared.errors import InputError
-from vatspilot.queries.application_lists import ApplicationSummary, summaries
+from vatspilot.queries.application_lists import ApplicationSummary
 from vatspilot.queries.application_review import (
     BlockedAction,
     ClockDates,
@@ -22,11 +31,13 @@ from vatspilot.queries.application_review import (
 )
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.rulebook.uncertainty import stored_uncertain_rules
-from vatspilot.services.applications.clock import clock_settings
-from vatspilot.services.applications.dossier import ChecklistItem, checklist, dossier_hash_of, missing_items
-from vatspilot.services.applications.guard_facts import facts_of, roles_of
+from vatspilot.services import lifecycle
+from vatspilot.services.applications.clock import clock_events, clock_settings
+from vatspilot.services.applications.dossier import ChecklistItem, checklist, missing_items
+from vatspilot.services.applications.guard_facts import standing_and_facts
+from vatspilot.services.applications.lifecycle import APPLICATIONS
+from vatspilot.services.calendar.working_days import working_calendars
 from vatspilot.services.eligibility import determine
-from vatspilot.store.access import is_member
 from vatspilot.store.models import (
     Application,
     ApplicationEvent,
@@ -58,6 +69,13 @@ class DocumentRow:
 
 @dataclass(frozen=True)
 class ApplicationDetail:
+    """Read in a fixed number of queries, each once: the actor's standing (memberships and roles) and the
+    guards' facts (document hashes, opinions and assessments in force) serve the actions, the blocked
+    actions, membership and the dossier hash; the timeline's events serve the clock too. What only the
+    web page shows (documents, opinions, assessments, supplements, the blocked actions, the timeline and
+    the clock's dates) is read when first asked for, so the API's detail, which shows none of it, does
+    not pay for it."""
+
     summary: ApplicationSummary  # the application, its clock, the reader's actions now
     is_member: bool  # the reader belongs to the applicant organisation
     dossier_editable: bool  # ... and the dossier may change now
@@ -66,17 +84,12 @@ class ApplicationDetail:
     rulebook_version: str
     uncertain_basis: tuple[str, ...]  # rules of the stored determination the rulebook marks uncertain
     missing_items: tuple[str, ...]
-    documents: tuple[DocumentRow, ...]
-    opinions: tuple[Opinion, ...]  # by agency, then as given
-    assessments: tuple[SecurityAssessment, ...]
-    supplements: tuple[SupplementRequest, ...]  # as opened
-    open_supplement: SupplementRequest | None
     events: tuple[ApplicationEvent, ...]  # the timeline, oldest first
     dossier_hash: str
     decision: Decision | None  # with the concurrences' conditions it carries
-    blocked: tuple[BlockedAction, ...] = ()  # the reader's actions the table's guards hold back now
-    timeline: tuple[TimelineEntry, ...] = ()  # the events, each opinion event with its opinion
-    clock_dates: ClockDates | None = None  # the clock's start and stop dates
+    roles: tuple[Role, ...]  # the reader's roles towards the application
+    facts: ApplicationFacts  # what the transition guards judge now
+    clock_start: ClockStart  # the rulebook's clock start on the day judged
 
     @property
     def application(self) -> Application:
@@ -94,18 +107,69 @@ class ApplicationDetail:
             return decided
         return self.determination
 
+    @cached_property
+    def documents(self) -> tuple[DocumentRow, ...]:
+        return document_rows(self.application)
+
+    @cached_property
+    def opinions(self) -> tuple[Opinion, ...]:
+        """By agency, then as given."""
+        return tuple(self.application.opinions.select_related("actor").order_by("agency", "given_at"))
+
+    @cached_property
+    def assessments(self) -> tuple[SecurityAssessment, ...]:
+        return tuple(self.application.security_assessments.select_related("expert").order_by("assessed_at"))
+
+    @cached_property
+    def supplements(self) -> tuple[SupplementRequest, ...]:
+        """As opened."""
+        return tuple(self.application.supplement_requests.order_by("opened_at"))
+
+    @cached_property
+    def open_supplement(self) -> SupplementRequest | None:
+        open_requests = sorted(
+            (s for s in self.supplements if s.closed_at is None), key=lambda s: s.opened_at, reverse=True
+        )
+        return open_requests[0] if open_requests else None
+
+    @cached_property
+    def blocked(self) -> tuple[BlockedAction, ...]:
+        """The reader's actions the table's guards hold back now."""
+        return blocked_actions(State(self.application.status), self.roles, self.facts, self.actions)
+
+    @cached_property
+    def timeline(self) -> tuple[TimelineEntry, ...]:
+        """The events, each opinion event with its opinion."""
+        return timeline(self.events, self.opinions)
+
+    @cached_property
+    def clock_dates(self) -> ClockDates:
+        """The clock's start and stop dates."""
+        return clock_dates(self.events, self.summary.clock, self.clock_start)
+
 
 def application_detail(actor: User, application: Application, *, today: date) -> ApplicationDetail:
     """Everything shown about ``application`` to ``actor`` (who may see it: fetch it through
-    vatspilot.store.access first), its clock judged on ``today``."""
-    (summary,) = summaries(actor, [application], today=today)
-    member = is_member(actor, application)
-    supplements = tuple(application.supplement_requests.order_by("opened_at"))
-    events = tuple(application.events.select_related("actor").order_by("at"))
-    opinions = tuple(application.opinions.select_related("actor").order_by("agency", "given_at"))
-    open_requests = sorted((s for s in supplements if s.closed_at is None), key=lambda s: s.opened_at, reverse=True)
+    vatspilot.store.access first), its clock judged on ``today``.
+
+    Six queries (the pages' parts read on demand aside): the actor's standing, the document hashes and
+    the reviews in force (the guards' facts, vatspilot.services.applications.guard_facts), the events
+    with their actors, the latest document versions (what is missing), the decision."""
+    standing, facts_by_id = standing_and_facts(actor, [application])
+    facts = facts_by_id[application.pk]
+    roles = tuple(standing.roles_towards(application))
+    # The events in the clock's order (services.applications.clock.clocks_for: by time, then id), with
+    # their actors: the timeline shows them and the clock is computed from them, one query for both.
+    events = tuple(application.events.select_related("actor").order_by("at", "id"))
+    settings = clock_settings(today)  # ... computed as clocks_for computes it, from these events
+    official, projection = working_calendars()
+    clock = clock_status(clock_events(list(events)), settings, official, today, projection)
+    # The actions through the lifecycle service's own rule, given the standing and facts read above.
+    preloaded = replace(APPLICATIONS, roles_and_facts=lambda _actor, _records: (standing.roles_towards, facts_by_id))
+    actions = tuple(lifecycle.available_actions_for(preloaded, actor, [application])[application.pk])
+    member = application.organisation_id in standing.organisations  # as store.access.is_member reads it
     return ApplicationDetail(
-        summary=summary,
+        summary=ApplicationSummary(application=application, clock=clock, actions=actions),
         is_member=member,
         dossier_editable=member and application.status in DOSSIER_EDITABLE_STATES,
         dossier=Dossier(
@@ -118,19 +182,12 @@ def application_detail(actor: User, application: Application, *, today: date) ->
         rulebook_version=application.rulebook_version,
         uncertain_basis=tuple(stored_uncertain_rules(application.determination, default_rulebook())),
         missing_items=tuple(missing_items(application)),
-        documents=document_rows(application),
-        opinions=opinions,
-        assessments=tuple(application.security_assessments.select_related("expert").order_by("assessed_at")),
-        supplements=supplements,
-        open_supplement=open_requests[0] if open_requests else None,
         events=events,
-        dossier_hash=dossier_hash_of(application),
+        dossier_hash=facts.dossier_hash,  # the guards' hash of the dossier as it stands (dossier_hash_of)
         decision=Decision.objects.filter(application=application).select_related("actor").first(),
-        blocked=blocked_actions(
-            State(application.status), roles_of(actor, application), facts_of(application), summary.actions
-        ),
-        timeline=timeline(events, opinions),
-        clock_dates=clock_dates(events, summary.clock, clock_settings(today).start),
+        roles=roles,
+        facts=facts,
+        clock_start=settings.start,
     )
 
 

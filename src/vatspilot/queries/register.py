@@ -82,12 +82,21 @@ def register_services(today: date) -> list[Named]:
     return [Named(code, services[code].name.en, services[code].name.zh) for code in sorted(services)]
 
 
+# Newest first; among the licences of one day, by number (unique): the API pages by this key (valid_from,
+# number), so the order is the key's own.
+REGISTER_ORDER = ("-issued_on", "-number")
+
+
+def register_key(licence: RegisterLicence) -> tuple[date, str]:
+    return (licence.valid_from, licence.number)
+
+
 def _licences() -> QuerySet[Licence]:
     # Only the organisation's division code is read from the holder: its region. Newest first, as stated
     # here rather than left to the model's default, because the register's order is part of what it shows.
     return (
         Licence.objects.select_related("organisation")
-        .order_by("-issued_on", "-id")
+        .order_by(*REGISTER_ORDER)
         .only(
             "number",
             "holder_name_zh",
@@ -174,7 +183,10 @@ def _event(event: LicenceEvent) -> RegisterEvent:
 
 def register_entry(number: str, *, today: date) -> RegisterEntry | None:
     """The licence numbered ``number`` with its history by the steps' dates, oldest first (a step recorded
-    late is shown on the day it took effect); None when there is none."""
+    late is shown on the day it took effect); None when there is none (a number holding a NUL names none:
+    PostgreSQL would refuse the query itself)."""
+    if "\x00" in number:
+        return None
     licence = _licences().filter(number=number).first()
     if licence is None:
         return None

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from vatspilot.domain.applications import Action, State
+from vatspilot.domain.applications import AGENCY_OF_ROLE, Action, State
 from vatspilot.domain.applications.clock import ClockStatus
 from vatspilot.domain.applications.roles import Agency
-from vatspilot.domain.applications.tracking import parse_tracking_number
+from vatspilot.domain.applications.tracking import STAGE_OF_STATE, Stage, parse_tracking_number
 from vatspilot.services.applications.clock import clock_for
 from vatspilot.store.models import Application, ApplicationEvent, Opinion
 
@@ -27,15 +27,6 @@ class StageState(StrEnum):
     CURRENT = "current"
     PENDING = "pending"
     SKIPPED = "skipped"  # not reached and never will be (the application ended before it)
-
-
-class Stage(StrEnum):
-    SUBMITTED = "submitted"
-    FORMAL_REVIEW = "formal_review"
-    PRELIMINARY_ASSESSMENT = "preliminary_assessment"
-    MINISTERIAL_REVIEW = "ministerial_review"
-    ONSITE_VERIFICATION = "onsite_verification"
-    DECISION = "decision"
 
 
 @dataclass(frozen=True)
@@ -64,19 +55,9 @@ class Tracking:
     clock: ClockStatus
 
 
-# The stage each status stands in, and the stages in order.
+# The stages in order, and the stage each status stands in (domain.applications.tracking).
 _ORDER = tuple(Stage)
-_STAGE_OF: dict[str, Stage] = {
-    State.SUBMITTED.value: Stage.FORMAL_REVIEW,
-    State.FORMAL_SUPPLEMENT.value: Stage.FORMAL_REVIEW,
-    State.PRELIMINARY_ASSESSMENT.value: Stage.PRELIMINARY_ASSESSMENT,
-    State.MINISTERIAL_REVIEW.value: Stage.MINISTERIAL_REVIEW,
-    State.MINISTERIAL_SUPPLEMENT.value: Stage.MINISTERIAL_REVIEW,
-    State.ONSITE_VERIFICATION.value: Stage.ONSITE_VERIFICATION,
-    State.APPROVED.value: Stage.DECISION,
-    State.REFUSED.value: Stage.DECISION,
-    State.WITHDRAWN.value: Stage.DECISION,
-}
+_STAGE_OF: dict[str, Stage] = {state.value: stage for state, stage in STAGE_OF_STATE.items()}
 _REACHED_BY: dict[str, Stage] = {  # the status a step leads to -> the stage it opens
     State.SUBMITTED.value: Stage.FORMAL_REVIEW,
     State.PRELIMINARY_ASSESSMENT.value: Stage.PRELIMINARY_ASSESSMENT,
@@ -86,6 +67,7 @@ _REACHED_BY: dict[str, Stage] = {  # the status a step leads to -> the stage it 
     State.REFUSED.value: Stage.DECISION,
     State.WITHDRAWN.value: Stage.DECISION,
 }
+_AGENCY_OF_ROLE: dict[str, str] = {role.value: agency.value for role, agency in AGENCY_OF_ROLE.items()}
 _SUPPLEMENTS = frozenset({State.FORMAL_SUPPLEMENT.value, State.MINISTERIAL_SUPPLEMENT.value})
 _ENDED = frozenset({State.APPROVED.value, State.REFUSED.value, State.WITHDRAWN.value})
 
@@ -102,13 +84,18 @@ def track(text: str, *, today: date) -> Tracking | None:
     events = list(
         ApplicationEvent.objects.filter(application=application)
         .order_by("at", "id")
-        .values_list("action", "to_state", "on")
+        .values_list("action", "to_state", "on", "role")
     )
     reached: dict[Stage, date] = {}
     submitted_on: date | None = None
-    for action, to_state, on in events:
+    # Each agency's opinion on the legal day its action was taken on (the event's day, as every stage's),
+    # not the calendar day of its timestamp: the latest, since a voided opinion is given again.
+    opinion_days: dict[str, date] = {}
+    for action, to_state, on, role in events:
         if action == Action.SUBMIT.value and submitted_on is None:
             submitted_on = on
+        if action == Action.RECORD_OPINION.value and role in _AGENCY_OF_ROLE:
+            opinion_days[_AGENCY_OF_ROLE[role]] = on
         stage = _REACHED_BY.get(to_state)
         if stage is not None and stage not in reached:
             reached[stage] = on
@@ -125,13 +112,14 @@ def track(text: str, *, today: date) -> Tracking | None:
         else:
             state = StageState.PENDING
         stages.append(StageRow(stage, state, reached.get(stage)))
-    opinions = {
-        agency: given.date()
-        for agency, given in Opinion.objects.filter(application=application, voided_at__isnull=True)
-        .order_by("given_at")
-        .values_list("agency", "given_at")
-    }
-    agencies = tuple(AgencyRow(agency.value, agency.value in opinions, opinions.get(agency.value)) for agency in Agency)
+    in_force = Opinion.objects.filter(application=application, voided_at__isnull=True)
+    given = set(in_force.values_list("agency", flat=True))
+    agencies = tuple(
+        AgencyRow(agency.value, True, opinion_days.get(agency.value))
+        if agency.value in given
+        else AgencyRow(agency.value, False, None)
+        for agency in Agency
+    )
     return Tracking(
         number=number,
         status=application.status,

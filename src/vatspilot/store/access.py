@@ -198,6 +198,8 @@ def access_document_version(actor: Actor, version_id: Any) -> DocumentVersion:
 def access_licence(actor: Actor, number: str) -> Licence:
     """The licence numbered ``number``, if ``actor`` may see its application (its holder's members and
     the officials who see the application); else NotFound, exactly as if it did not exist."""
+    if "\x00" in number:  # names no licence; PostgreSQL would refuse the query itself (a 500, not a 404)
+        raise NotFound("licence not found")
     licences = Licence.objects.filter(application__in=visible_applications(actor).values("pk"))
     try:
         licence: Licence = licences.get(number=number)

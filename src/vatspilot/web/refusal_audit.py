@@ -1,6 +1,7 @@
 """Every refused request (403) into the audit trail: who (or "anonymous"), what and how, whichever part
-refused it (a view's PermissionDenied, the CSRF check, the Django admin). A 404 from the access
-functions is deliberately not a refusal: it must look exactly like a missing object, here too."""
+refused it (a view's PermissionDenied, a lifecycle action the asker's role may not take, which the web and
+the API answer 403: services.lifecycle.errors.ROLE_REFUSALS, the CSRF check, the Django admin). A 404 from
+the access functions is deliberately not a refusal: it must look exactly like a missing object, here too."""
 
 from __future__ import annotations
 

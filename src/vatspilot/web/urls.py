@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from vatspilot.web.views import (
     accounts,
@@ -20,6 +20,7 @@ from vatspilot.web.views import (
     home,
     inbox,
     inspections,
+    language,
     licence_filings,
     licence_oversight,
     licences,
@@ -63,7 +64,7 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("accounts/invitations/<str:token>/", accounts.accept_invitation, name="invitation_accept"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("applications/", applications.application_list, name="applications"),
     path("applications/new/", applications.application_create, name="application_create"),
     path("applications/<int:application_id>/", application.application_page, name="application"),

@@ -181,7 +181,10 @@ def test_a_stale_version_is_a_conflict_with_nothing_changed(world: World, licenc
     before = _state(licence)
     with pytest.raises(Conflict) as conflict:
         revoke_licence(actor=miit, licence=licence, on=DAY, expected_version=1, reason=REASON)
-    assert (conflict.value.code, conflict.value.params) == ("conflict", {"expected": 1, "found": 2})
+    assert (conflict.value.code, conflict.value.params) == (
+        "conflict",
+        {"expected": 1, "found": 2, "record": "licence"},
+    )
     assert _state(licence) == before
 
 

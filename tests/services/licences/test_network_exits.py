@@ -539,5 +539,8 @@ def test_a_stale_version_is_a_conflict_with_nothing_changed(world: World) -> Non
         report_exit_progress(
             actor=world.applicant, network_exit=network_exit, on=ON, expected_version=1, users_migrated=10
         )
-    assert (conflict.value.code, conflict.value.params) == ("conflict", {"expected": 1, "found": 2})
+    assert (conflict.value.code, conflict.value.params) == (
+        "conflict",
+        {"expected": 1, "found": 2, "record": "network_exit"},
+    )
     assert _unchanged(network_exit) == before

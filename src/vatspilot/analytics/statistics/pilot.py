@@ -29,6 +29,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from vatspilot.domain.applications import tracking
+from vatspilot.domain.applications.tracking import REVIEW_STAGES
+
 __all__ = [
     "INFRASTRUCTURE",
     "STAGES",
@@ -45,15 +48,11 @@ SUBMIT = "submit"
 # The services the article counts as computing power and network infrastructure, and their codes.
 INFRASTRUCTURE: tuple[tuple[str, str], ...] = (("IDC", "B11"), ("CDN", "B12"), ("ISP", "B14"))
 ANY_INFRASTRUCTURE = "IDC/CDN/ISP"
-# The stages of queries.tracking, in order, and the review states that stand in each.
-STAGES: tuple[str, ...] = ("formal_review", "preliminary_assessment", "ministerial_review", "onsite_verification")
+# The stages of an application in progress, in order, and the review states that stand in each (the
+# tracker's, domain.applications.tracking).
+STAGES: tuple[str, ...] = tuple(stage.value for stage in REVIEW_STAGES)
 STAGE_OF_STATE: dict[str, str] = {
-    "submitted": "formal_review",
-    "formal_supplement": "formal_review",
-    "preliminary_assessment": "preliminary_assessment",
-    "ministerial_review": "ministerial_review",
-    "ministerial_supplement": "ministerial_review",
-    "onsite_verification": "onsite_verification",
+    state.value: stage.value for state, stage in tracking.STAGE_OF_STATE.items() if stage in REVIEW_STAGES
 }
 
 

@@ -24,8 +24,9 @@ router = Router(tags=["applications"])
     summary="Take a lifecycle action",
     description=(
         "Body: expected_version (the version you last read) and the action's fields. 404 when the "
-        "application is missing or not yours to see; 409 when it changed since expected_version; 422 "
-        "when the transition table or a guard refuses, or a field is missing or not taken by the action."
+        "application is missing or not yours to see; 403 (type action-refused, code role-not-allowed) when "
+        "your role may not take this action on it; 409 when it changed since expected_version; 422 when the "
+        "application's state or a guard refuses it now, or a field is missing or not taken by the action."
     ),
 )
 def act(request: HttpRequest, application_id: int, action: str, payload: ActionIn) -> Any:

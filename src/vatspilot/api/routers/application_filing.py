@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -38,7 +38,7 @@ from vatspilot.services.applications import ActionRefused, create_application, u
 from vatspilot.services.applications.documents import UploadRejected, add_document_version, check_may_upload
 from vatspilot.services.applications.drafts import delete_draft
 from vatspilot.services.calendar.legal_day import legal_today
-from vatspilot.store.access import access_application, access_organisation
+from vatspilot.store.access import NotFound, access_application, access_document_version, access_organisation
 from vatspilot.store.models import Application, DocumentKind, DocumentVersion, Organisation
 
 router = Router(tags=["applications"])
@@ -80,7 +80,7 @@ def _organisation_for(user: User, organisation_id: int | None) -> Organisation:
     description=(
         "A new draft for your organisation (`organisation`, or your only one), with an empty dossier. "
         "201 with the application and its address in Location. Send an Idempotency-Key so that a retry "
-        "opens one draft, not two. 422 when you are not a member of the organisation."
+        "opens one draft, not two. 403 (code not-a-member) when you are not a member of the organisation."
     ),
 )
 def open_application(request: HttpRequest, response: HttpResponse, payload: ApplicationCreateIn) -> Any:
@@ -97,8 +97,9 @@ def open_application(request: HttpRequest, response: HttpResponse, payload: Appl
     summary="Delete a draft never submitted",
     description=(
         "The draft and its uploaded documents are deleted (the audit trail keeps what was deleted). 422 "
-        "when the application was ever submitted (withdraw it instead) or you are not a member of the "
-        "applying organisation; 409 when expected_version is given and the application changed since."
+        "when the application was ever submitted (withdraw it instead); 403 (code not-a-member) when you are "
+        "not a member of the applying organisation; 409 when expected_version is given and the application "
+        "changed since."
     ),
 )
 def delete_application(request: HttpRequest, application_id: int, expected_version: int | None = None) -> Any:
@@ -209,6 +210,39 @@ UPLOAD_BODY: dict[str, Any] = {
         }
     },
 }
+
+
+@router.get(
+    "/{int:application_id}/documents/{int:version_id}",
+    response={200: None, **ERRORS},
+    summary="Download a document",
+    description=(
+        "One uploaded version of a document (its id is in the checklist's `versions`), as uploaded, with "
+        "its content type, as an attachment. Whoever may see the application (the applying organisation's "
+        "members and the officials reviewing it); 404 otherwise, and for a version of another application."
+    ),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_document(request: HttpRequest, application_id: int, version_id: int) -> Any:
+    version = access_document_version(request.user, version_id)
+    if version.document.application_id != application_id:
+        raise NotFound("document version not found")
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound("document version not found") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=version.sanitised_name, content_type=version.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.post(

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
+from vatspilot.api.pagination import PageIn, page_of_queryset, page_schema, payload
 from vatspilot.api.schemas import ApplicationOut, ApplicationSummaryOut, ProblemOut
-from vatspilot.domain.applications import ClockStatus
+from vatspilot.domain.applications import ClockStatus, State
 from vatspilot.queries.application_detail import application_detail
-from vatspilot.queries.application_lists import ApplicationSummary, visible_application_list
+from vatspilot.queries.application_lists import ApplicationSummary, summaries, visible_application_rows
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import access_application
 from vatspilot.store.models import Application, Decision
@@ -108,10 +109,23 @@ def _decision(decision: Decision | None) -> dict[str, Any] | None:
     }
 
 
-@router.get("", response={200: list[ApplicationSummaryOut], **ERRORS}, summary="Applications you may see")
-def list_applications(request: HttpRequest, status: str | None = None) -> Any:
-    listed = visible_application_list(request.user, today=legal_today(), status=status)
-    return [_summary(summary) for summary in listed]
+ApplicationPageOut = page_schema(ApplicationSummaryOut, "ApplicationPageOut")
+# Newest first, by a key that never changes: a walk through the pages gives every application that existed
+# when it began exactly once, even while they change (a key such as the last change would move a row changed
+# mid-walk past the cursor, and the walk would miss it).
+NEWEST_FIRST = ("-id",)
+
+
+@router.get(
+    "",
+    response={200: ApplicationPageOut, **ERRORS},
+    summary="Applications you may see",
+    description="Newest first, a page at a time (cursor pagination: follow `next`).",
+)
+def list_applications(request: HttpRequest, page: Query[PageIn], status: State | None = None) -> Any:
+    rows = visible_application_rows(request.user, status=status.value if status else None)
+    found = page_of_queryset(rows, NEWEST_FIRST, page)
+    return payload(request, found, [_summary(row) for row in summaries(request.user, found.items, today=legal_today())])
 
 
 @router.get("/{int:application_id}", response={200: ApplicationOut, **ERRORS}, summary="One application")

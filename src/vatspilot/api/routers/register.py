@@ -8,12 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 
+from vatspilot.api.pagination import PageIn, page_of_rows, page_schema, payload
 from vatspilot.api.problems import FieldProblem
 from vatspilot.api.schemas import ProblemOut, RegisterLicenceOut
 from vatspilot.domain.licences.lifecycle import LicenceState
-from vatspilot.queries.register import RegisterLicence, register_entry, search_register
+from vatspilot.queries.register import RegisterLicence, register_entry, register_key, search_register
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import NotFound
 
@@ -47,9 +48,18 @@ def licence_payload(licence: RegisterLicence) -> dict[str, Any]:
     }
 
 
-@router.get("", response={200: list[RegisterLicenceOut], **ERRORS}, summary="Search the register of licences")
+RegisterPageOut = page_schema(RegisterLicenceOut, "RegisterPageOut")
+
+
+@router.get(
+    "",
+    response={200: RegisterPageOut, **ERRORS},
+    summary="Search the register of licences",
+    description="Newest first, a page at a time (cursor pagination: follow `next`).",
+)
 def search(
     request: HttpRequest,
+    page: Query[PageIn],
     text: str = "",
     number: str = "",
     uscc: str = "",
@@ -70,7 +80,8 @@ def search(
     found = search_register(
         text=text, number=number, uscc=uscc, region=region, service=service, status=state, today=legal_today()
     )
-    return [licence_payload(licence) for licence in found]
+    chosen = page_of_rows(found, register_key, page, descending=True)
+    return payload(request, chosen, [licence_payload(licence) for licence in chosen.items])
 
 
 @router.get("/{number}", response={200: RegisterLicenceOut, **ERRORS}, summary="One licence on the register")

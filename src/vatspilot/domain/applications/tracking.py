@@ -11,6 +11,9 @@ Input is read leniently: case, spaces, hyphens, and the letters I, L (as 1) and 
 from __future__ import annotations
 
 import secrets
+from enum import StrEnum
+
+from vatspilot.domain.applications.states import State
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32
 CHECK_ALPHABET = ALPHABET + "*~$=U"  # the 37 check symbols
@@ -54,3 +57,38 @@ def parse_tracking_number(text: str) -> str | None:
     if any(symbol not in ALPHABET for symbol in body) or check != check_symbol(body):
         return None
     return format_number(body)
+
+
+# --- The stages the public sees ------------------------------------------------------------------------
+
+
+class Stage(StrEnum):
+    """The steps of the review as the tracker and the statistics name them, in order."""
+
+    SUBMITTED = "submitted"
+    FORMAL_REVIEW = "formal_review"
+    PRELIMINARY_ASSESSMENT = "preliminary_assessment"
+    MINISTERIAL_REVIEW = "ministerial_review"
+    ONSITE_VERIFICATION = "onsite_verification"
+    DECISION = "decision"
+
+
+# The stage each status stands in (a supplement stands in the stage that asked for it); drafts have none.
+STAGE_OF_STATE: dict[State, Stage] = {
+    State.SUBMITTED: Stage.FORMAL_REVIEW,
+    State.FORMAL_SUPPLEMENT: Stage.FORMAL_REVIEW,
+    State.PRELIMINARY_ASSESSMENT: Stage.PRELIMINARY_ASSESSMENT,
+    State.MINISTERIAL_REVIEW: Stage.MINISTERIAL_REVIEW,
+    State.MINISTERIAL_SUPPLEMENT: Stage.MINISTERIAL_REVIEW,
+    State.ONSITE_VERIFICATION: Stage.ONSITE_VERIFICATION,
+    State.APPROVED: Stage.DECISION,
+    State.REFUSED: Stage.DECISION,
+    State.WITHDRAWN: Stage.DECISION,
+}
+# The stages an application in progress stands in (between submission and the decision), in order.
+REVIEW_STAGES: tuple[Stage, ...] = (
+    Stage.FORMAL_REVIEW,
+    Stage.PRELIMINARY_ASSESSMENT,
+    Stage.MINISTERIAL_REVIEW,
+    Stage.ONSITE_VERIFICATION,
+)

@@ -251,11 +251,19 @@ def _public(network_exit: NetworkExit, citation: str) -> dict[str, object]:
     return details
 
 
+# The largest count the store keeps (NetworkExit's positive integer columns).
+COUNT_LIMIT = 2_147_483_647
+
+
 def _count(value: object, field: str) -> int:
     """A count of users must be a whole number (whether it may be negative, or this one, the table and the
     domain's checks judge once the actor is known to be allowed the step)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ActionRefused("not-a-count", _("Give a whole number of users."), field=field)
+    if value > COUNT_LIMIT:  # PostgreSQL would refuse to store it (a 500 rather than this answer)
+        raise ActionRefused(
+            "too-many", _("At most %(limit)s users.") % {"limit": f"{COUNT_LIMIT:,}"}, field=field, limit=COUNT_LIMIT
+        )
     return value
 
 

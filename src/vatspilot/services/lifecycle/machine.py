@@ -45,7 +45,13 @@ def locked(spec: LifecycleSpec[M, S, A, R, F], record: M, expected_version: int 
     """The record with its row locked; a `Conflict` if its version is not the one the caller saw."""
     current = spec.lock(record)
     if expected_version is not None and current.version != expected_version:
-        raise Conflict("conflict", spec.conflict_message(), expected=expected_version, found=current.version)
+        raise Conflict(
+            "conflict",
+            spec.conflict_message(),
+            expected=expected_version,
+            found=current.version,
+            record=spec.audit_prefix,  # which kind of record changed: the entry points name it
+        )
     return current
 
 

@@ -11,8 +11,9 @@ from django.contrib.auth.models import User
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from vatspilot.services.accounts.language import languages_of
 from vatspilot.services.notifications.delivery import send_notification_email
-from vatspilot.services.notifications.messages import application_context, language_for, render_in, stored_params
+from vatspilot.services.notifications.messages import application_context, render_in, stored_params
 from vatspilot.services.notifications.routing import recipients_for
 from vatspilot.store.models import Application, Notification
 
@@ -47,8 +48,10 @@ def notify_about(
     values = {**application_context(application), **(context or {})}
     rendered: dict[str, tuple[str, str]] = {}  # each language rendered once, however many read it
     messages: list[tuple[User, str, str]] = []
-    for user in recipients_for(kind, application):
-        language = language_for(user)
+    recipients = recipients_for(kind, application)
+    languages = languages_of(recipients)  # two queries for them all
+    for user in recipients:
+        language = languages[user.pk]
         if language not in rendered:
             rendered[language] = render_in(language, kind, values)
         messages.append((user, *rendered[language]))

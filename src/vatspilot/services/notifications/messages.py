@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TypedDict
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.services.accounts.language import languages_of
 from vatspilot.services.notifications.kinds import NotificationKind
 from vatspilot.store.models import Application, Jurisdiction, Notification, Organisation
 
@@ -244,9 +244,9 @@ def application_context(application: Application) -> ApplicationPlaceholders:
 
 
 def language_for(user: User) -> str:
-    """The language a user reads: their preferred language if the account ever records one, else the
-    platform's."""
-    return str(getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE)
+    """The language a user reads (services.accounts.language: the one they chose, else the one they
+    registered in, else the platform's)."""
+    return languages_of([user])[user.pk]
 
 
 def render_for(user: User, kind: str, context: Mapping[str, object]) -> tuple[str, str]:

@@ -31,7 +31,14 @@ from django.contrib.auth.models import User
 from vatspilot.domain.applications import Action, Role, State
 from vatspilot.services.notifications.kinds import NotificationKind
 from vatspilot.services.notifications.messages import message_of
-from vatspilot.store.models import Application, ApplicationEvent, Membership, StaffRole
+from vatspilot.store.models import (
+    AccountEmail,
+    Application,
+    ApplicationEvent,
+    LanguagePreference,
+    Membership,
+    StaffRole,
+)
 
 # The kinds the applicant organisation's members hear of: the application's outcome and, once it holds
 # the licence the application led to, the authority's decisions on that licence.
@@ -96,6 +103,8 @@ _USERS = get_user_model()._meta.db_table
 _MEMBERSHIPS = Membership._meta.db_table
 _STAFF = StaffRole._meta.db_table
 _STAFF_JURISDICTIONS = StaffRole.jurisdictions.through._meta.db_table
+_LANGUAGES = LanguagePreference._meta.db_table
+_EMAILS = AccountEmail._meta.db_table
 
 
 def _active_users(who: list[_Ids]) -> list[User]:
@@ -103,7 +112,12 @@ def _active_users(who: list[_Ids]) -> list[User]:
         return []
     union = " UNION ".join(sql for sql, _params in who)
     params = [True, *(param for _sql, params in who for param in params)]
-    query = f"SELECT * FROM {_USERS} WHERE is_active = %s AND id IN ({union}) ORDER BY id"
+    # Each reader's language read with them (services.accounts.language), not in a query of its own.
+    query = (
+        f"SELECT u.*, p.language AS chosen_language, e.language AS registered_language FROM {_USERS} u"
+        f" LEFT JOIN {_LANGUAGES} p ON p.user_id = u.id LEFT JOIN {_EMAILS} e ON e.user_id = u.id"
+        f" WHERE u.is_active = %s AND u.id IN ({union}) ORDER BY u.id"
+    )
     return list(get_user_model().objects.raw(query, params))
 
 

@@ -1,6 +1,6 @@
 """The platform's tables, one module per subject."""
 
-from vatspilot.store.models.accounts import AccountEmail, Invitation, InvitationStatus
+from vatspilot.store.models.accounts import AccountEmail, Invitation, InvitationStatus, LanguagePreference
 from vatspilot.store.models.api_access import ApiToken, IdempotencyRecord, TokenScope
 from vatspilot.store.models.applications import DRAFT, Application, DirectStatusWrite, StaleApplication
 from vatspilot.store.models.audit_chain import GENESIS_HASH, AuditEntry, ChainHead
@@ -82,6 +82,7 @@ __all__ = [
     "Invitation",
     "InvitationStatus",
     "Jurisdiction",
+    "LanguagePreference",
     "Licence",
     "LicenceEvent",
     "LicenceFiling",

@@ -11,6 +11,27 @@ from django.utils.translation import pgettext_lazy
 from vatspilot.store.models.organisations import Organisation
 
 
+class LanguagePreference(models.Model):
+    """The language a person reads the platform in, recorded when they choose one while signed in: their
+    notifications (inbox and e-mail) are written in it, whatever the platform's default language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="language_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self) -> str:
+        return self.language
+
+
 class AccountEmail(models.Model):
     """The e-mail address an account registered or was invited with, the language it reads its e-mails
     in, and when the address was confirmed. A self-registered account cannot sign in (``is_active`` is

@@ -1,8 +1,10 @@
 """Taking a lifecycle action from a page: one view for all of them, calling the services' perform().
 
 On success the user is sent back (post/redirect/get) to the page the form was on. A refusal shows the
-page again with the services' message beside the form; a conflict (someone else changed the
-application since the page was loaded) asks the user to reload."""
+page again with the services' message beside the form: 403 when the user's role may not take the action
+(services.lifecycle.errors.ROLE_REFUSALS; the refusal audit records it as every 403), 422 when the
+application's state or a guard refuses it now; a conflict (someone else changed the application since the
+page was loaded) asks the user to reload, 409."""
 
 from __future__ import annotations
 
@@ -48,8 +50,9 @@ def take_action(request: HttpRequest, application_id: int, action: str) -> HttpR
         refusal = _("Someone else changed this application after you opened it. Reload the page and try again.")
         status = 409
     except ActionRefused as refused:
+        # Not the asker's role: a 403 (recorded by web.refusal_audit); the state or a guard: a 422.
         refusal = refused.message
-        status = 422
+        status = 403 if refused.by_role else 422
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": label("event", chosen)})
         if chosen in APPLICANT_DOSSIER_ACTIONS:

@@ -15,15 +15,10 @@ from django.views.decorators.http import require_GET
 
 from vatspilot.domain.shared.text import Lang
 from vatspilot.queries import rulebook_pages
-from vatspilot.queries.rulebook_pages import milestones, rulebook_start, rules_diff_page, rules_in_force_page
+from vatspilot.queries.rule_dates import BadRuleDate as BadDate
+from vatspilot.queries.rule_dates import rule_date
+from vatspilot.queries.rulebook_pages import milestones, rules_diff_page, rules_in_force_page
 from vatspilot.services.calendar.legal_day import legal_today
-
-
-class BadDate(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def reader_lang() -> Lang:
@@ -31,25 +26,9 @@ def reader_lang() -> Lang:
 
 
 def date_param(request: HttpRequest, field: str, default: date | None) -> date | None:
-    """The date in the query parameter `field` (YYYY-MM-DD), or `default` when it is absent or empty."""
-    text = request.GET.get(field, "").strip()
-    if not text:
-        return default
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        raise BadDate(
-            field, _("%(field)s: “%(value)s” is not a date; write it as YYYY-MM-DD.") % {"field": field, "value": text}
-        ) from None
-    if len(text) != 10:
-        raise BadDate(field, _("%(field)s: write the date as YYYY-MM-DD.") % {"field": field})
-    start = rulebook_start()
-    if value < start:
-        raise BadDate(
-            field,
-            _("%(field)s: the rulebook covers dates from %(start)s.") % {"field": field, "start": start.isoformat()},
-        )
-    return value
+    """The date in the query parameter `field` (YYYY-MM-DD), or `default` when it is absent or empty; read as
+    the API reads it (queries.rule_dates), BadDate naming the field otherwise."""
+    return rule_date(field, request.GET.get(field, ""), default)
 
 
 def _bad_request(request: HttpRequest, error: BadDate, template: str, context: dict[str, object]) -> HttpResponse:
