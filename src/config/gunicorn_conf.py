@@ -18,3 +18,8 @@ logconfig_dict = gunicorn_logconfig(
 accesslog = None
 # A worker that has not answered for this long is restarted (a large report upload streams within it).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# The longest request line Gunicorn reads (its maximum; 4094 by default). The API's query parameters are
+# bounded (a cursor at 200 characters, text filters at 300), and a bound exceeded must reach the site to be
+# answered as a 422 naming the parameter, not stopped here with a bare 414, even with every character
+# escaped (a Chinese character is nine bytes in a URL).
+limit_request_line = 8190

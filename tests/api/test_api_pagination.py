@@ -83,7 +83,10 @@ def test_a_cursor_the_list_did_not_give_is_a_422_naming_cursor(world: World, cur
 
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
-    assert (response.json()["field"], response.json()["code"]) == ("/cursor", "invalid-cursor")
+    assert response.json()["field"] == "/cursor"
+    # A cursor of other characters than base64url's is refused by the parameter's pattern; one of the right
+    # characters that is not one this list gave, by the list.
+    assert response.json().get("code") == (None if " " in cursor else "invalid-cursor")
 
 
 @pytest.mark.parametrize("limit", ["0", "201", "ten"])
@@ -122,7 +125,7 @@ def test_a_cursor_holds_its_key_and_rows_are_cut_after_it() -> None:
 
 def test_an_empty_list_refuses_a_cursor_it_could_not_have_given_too() -> None:
     with pytest.raises(FieldProblem) as refused:
-        page_of_rows([], lambda row: row, PageIn(cursor="not base64 at all!"))
+        page_of_rows([], lambda row: row, PageIn(cursor="AAAA"))  # base64 of three NUL bytes: no JSON
 
     assert (refused.value.field, refused.value.code) == ("cursor", "invalid-cursor")
     assert page_of_rows([], lambda row: row, PageIn(cursor=encode_cursor(("2026-01-01", "a")))).items == []

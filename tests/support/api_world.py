@@ -23,13 +23,22 @@ def build_api_world(tokens: list[tuple[str, str]], *, licences: int = 0) -> dict
     """``tokens``: (username, scope) pairs; a token is named "<username>:<scope>" in the answer.
     ``licences`` more licences on the register, each its own holder ("Extra Holder 100 Co., Ltd." on)."""
     from django.contrib.auth.models import User
+    from django.utils import timezone
     from pilot_world import build_world
     from register_world import more_licences
 
     from vatspilot.domain.applications import Role, State
     from vatspilot.services.accounts.api_tokens import create_api_token
+    from vatspilot.services.licences.signing_key import SigningKeyPaths, init_signing_key
 
     world = build_world()
+    # The certificate operation signs with the platform's key: made once, as `vatspilot init-signing-key` does.
+    from django.conf import settings
+
+    if not SigningKeyPaths.under(settings.VATSPILOT_SIGNING_KEY_DIR).exist():
+        init_signing_key(
+            settings.VATSPILOT_SIGNING_KEY_DIR, organisation="vatspilot", common_name="api world", now=timezone.now()
+        )
     draft = world.ready_draft()
     submitted = world.drive_to(State.SUBMITTED)
     licence = world.licence()

@@ -35,7 +35,9 @@ from vatspilot.api.problems import FieldProblem
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-CURSOR_MAX_LENGTH = 512
+# A cursor is base64url of a short key (well under 100 characters); the bound keeps any request line the API
+# answers under Gunicorn's limit (config/gunicorn_conf.py) even when every character is escaped.
+CURSOR_MAX_LENGTH = 200
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
@@ -50,6 +52,7 @@ class PageIn(Schema):
     cursor: str | None = Field(
         None,
         max_length=CURSOR_MAX_LENGTH,
+        pattern=r"^[A-Za-z0-9_-]+$",
         description="The next_cursor of the previous page; leave it out for the first page.",
     )
 

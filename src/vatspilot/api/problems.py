@@ -1,8 +1,9 @@
 """Errors as RFC 9457 problem details (application/problem+json).
 
 Every error the API returns has ``type``, ``title``, ``status`` and ``detail``; refusals add the
-services' stable ``code`` and, where one field is at fault, ``field`` (its name, or a JSON pointer into
-the dossier); request validation adds ``errors``, one per bad field, each with a JSON ``pointer``;
+services' stable ``code`` and, where one field is at fault, ``field`` (a JSON pointer into the request:
+"/reason", "/ownership/0/percent"; a header's name for a header); request validation adds ``errors``,
+one per bad field, each with a JSON ``pointer``;
 a body the strict JSON reader refuses is a 400 with ``pointer``, ``line`` and ``column``, and a body
 over DATA_UPLOAD_MAX_MEMORY_SIZE a 413. Anything unforeseen is a 500 that says nothing more.
 A missing application and one the user may not see give the same 404, word for word; an action the

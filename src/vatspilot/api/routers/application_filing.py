@@ -35,7 +35,12 @@ from vatspilot.api.schemas import (
 )
 from vatspilot.queries.application_detail import DocumentRow, document_rows
 from vatspilot.services.applications import ActionRefused, create_application, update_dossier
-from vatspilot.services.applications.documents import UploadRejected, add_document_version, check_may_upload
+from vatspilot.services.applications.documents import (
+    ACCEPTED_TYPES,
+    UploadRejected,
+    add_document_version,
+    check_may_upload,
+)
 from vatspilot.services.applications.drafts import delete_draft
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import NotFound, access_application, access_document_version, access_organisation
@@ -212,6 +217,9 @@ UPLOAD_BODY: dict[str, Any] = {
 }
 
 
+DOCUMENT_TYPES = tuple(kind.content_type for kind in ACCEPTED_TYPES)
+
+
 @router.get(
     "/{int:application_id}/documents/{int:version_id}",
     response={200: None, **ERRORS},
@@ -224,8 +232,8 @@ UPLOAD_BODY: dict[str, Any] = {
     openapi_extra={
         "responses": {
             200: {
-                "description": "The file.",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "The file, with the content type it was accepted as.",
+                "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in DOCUMENT_TYPES},
             }
         }
     },

@@ -48,6 +48,8 @@ PNG = FileType("png", "image/png", frozenset({"png"}))
 JPEG = FileType("jpg", "image/jpeg", frozenset({"jpg", "jpeg"}))
 DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", frozenset({"docx"}))
 XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", frozenset({"xlsx"}))
+# Every type a document may be kept as (what a download answers with).
+ACCEPTED_TYPES = (PDF, PNG, JPEG, DOCX, XLSX)
 
 _OFFICE_MAIN_PARTS = {
     # main part content type -> (file type, folder its parts live in)
