@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from credit_list_world import USCC_A, USCC_B, list_three
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,44 +17,14 @@ from pilot_world import World
 from vatspilot.domain.applications import Role
 from vatspilot.domain.licences.credit_lists import CreditList
 from vatspilot.services.accounts.api_tokens import create_api_token
-from vatspilot.services.licences.lists import MIIT_AUTHORITY, list_enterprise, remove_listing
+from vatspilot.services.licences.lists import MIIT_AUTHORITY, list_enterprise
 
 pytestmark = pytest.mark.django_db
-USCC_A = "91310115MA1FL1234M"
-USCC_B = "91110105MA01B2C3DL"
 
 
 @pytest.fixture
 def listed(world: World) -> World:
-    miit = world.users[Role.MIIT_REVIEWER]
-    list_enterprise(
-        actor=miit,
-        list=CreditList.BAD_RECORD,
-        name="海港云（上海）有限公司",
-        uscc=USCC_A,
-        listed_on=date(2025, 9, 1),
-        reason="逾期未报送年度报告",
-        penalty_decided_on=date(2025, 8, 20),
-    )
-    list_enterprise(
-        actor=miit,
-        list=CreditList.DISHONEST,
-        name="北方数据（北京）有限公司",
-        uscc=USCC_B,
-        licence_number="B2-20250001",
-        listed_on=date(2025, 9, 2),
-        reason="经营许可证被吊销",
-    )
-    old = list_enterprise(
-        actor=miit,
-        list=CreditList.BAD_RECORD,
-        name="北方数据（北京）有限公司",
-        uscc=USCC_B,
-        listed_on=date(2025, 1, 5),
-        reason="逾期未报送年度报告",
-    )
-    remove_listing(actor=miit, entry=old, removed_on=date(2025, 4, 1), reason="已补报并经确认")
-    return world
+    return list_three(world)
 
 
 def _entries(response: Any) -> list[tuple[str, str, str]]:

@@ -15,14 +15,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from pilot_world import World, client_for, place_application, record_event
+from pilot_world import World, client_for
+from statistics_world import small_world
 
 from vatspilot.domain.applications import Role, State
-from vatspilot.domain.supervision.findings import Severity
 from vatspilot.queries.public_statistics import EXPORTS
 from vatspilot.services.accounts.api_tokens import create_api_token
-from vatspilot.services.supervision.findings import raise_finding
-from vatspilot.store.models import Licence
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 20)
@@ -33,31 +31,6 @@ PROBLEM = "application/problem+json"
 def english(settings: Any) -> None:
     settings.LANGUAGE_CODE = "en"
     settings.VATSPILOT_TODAY = TODAY
-
-
-def small_world(world: World) -> None:
-    """As the statistics page's tests have it: Shanghai one approval (8 working days), one refusal at formal
-    review (2), one waiting for a supplement, one in ministerial review, a finding on the licence; Beijing
-    one approval (10 working days), written straight into the store."""
-    june = [date(2025, 6, day) for day in (3, 4, 5, 6, 9, 10, 11, 13)]
-    approved = world.drive_to(State.APPROVED, dates=june)
-    world.drive_to(State.REFUSED, dates=[date(2025, 6, 3), date(2025, 6, 5)])
-    world.drive_to(State.FORMAL_SUPPLEMENT)
-    world.drive_to(State.MINISTERIAL_REVIEW)
-    beijing = place_application(world.other_organisation, "approved", services=[{"code": "B14"}])
-    record_event(beijing, "submit", "draft", "submitted", date(2025, 5, 6), actor=world.other_applicant)
-    record_event(
-        beijing, "approve", "ministerial_review", "approved", date(2025, 5, 20), actor=world.users[Role.MIIT_REVIEWER]
-    )
-    raise_finding(
-        actor=None,
-        licence=Licence.objects.get(application=approved),
-        rule="node:outside-mainland",
-        citation="c",
-        severity=Severity.HIGH,
-        fingerprint="f1",
-        on=date(2025, 6, 16),
-    )
 
 
 def test_the_list_names_every_table_with_its_titles_and_columns(world: World) -> None:

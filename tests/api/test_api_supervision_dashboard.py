@@ -15,11 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from exit_world import written_exit
 from pilot_world import World, client_for, make_user
 from register_world import more_licences
+from supervision_world import world_with_work
 
 from vatspilot.domain.applications import Role
-from vatspilot.domain.supervision.findings import Severity
 from vatspilot.services.accounts.api_tokens import create_api_token
-from vatspilot.services.supervision.findings import raise_finding
 from vatspilot.store.models import AuditEntry, Finding
 
 pytestmark = pytest.mark.django_db
@@ -34,37 +33,12 @@ def today(settings: Any) -> None:
     settings.VATSPILOT_TODAY = TODAY
 
 
-def _world_with_work(world: World):
-    """As the page's tests have it: the licence issued 2025-06-03 (2025-Q3 due 2025-10-15, cure deadline
-    2025-10-30: overdue), a critical finding raised 2025-10-16 (due 10-31) and a cross-border flag."""
-    licence = world.licence()
-    finding, _new = raise_finding(
-        actor=None,
-        licence=licence,
-        rule="node:outside-mainland",
-        citation="c",
-        severity=Severity.CRITICAL,
-        fingerprint="f1",
-        on=date(2025, 10, 16),
-    )
-    raise_finding(
-        actor=None,
-        licence=licence,
-        rule="cross-border:mechanism",
-        citation="c",
-        severity=Severity.HIGH,
-        fingerprint="f2",
-        on=date(2025, 11, 1),
-    )
-    return licence, finding
-
-
 def _token(user: Any, scope: str = "read") -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {create_api_token(actor=user, name='t', scope=scope).secret}")
 
 
 def test_the_local_officer_reads_the_dashboard_of_their_licences(world: World) -> None:
-    licence, finding = _world_with_work(world)
+    licence, finding = world_with_work(world)
     response = _token(world.users[Role.LOCAL_OFFICER]).get(URL)
     assert response.status_code == 200
     assert response.json() == {
@@ -114,7 +88,7 @@ def test_the_local_officer_reads_the_dashboard_of_their_licences(world: World) -
 
 
 def test_miit_sees_the_same_and_another_provinces_officer_an_empty_board(world: World) -> None:
-    _world_with_work(world)
+    world_with_work(world)
     officer = client_for(world.users[Role.LOCAL_OFFICER]).get(URL).json()
     assert client_for(world.users[Role.MIIT_REVIEWER]).get(URL).json() == officer
     empty = client_for(world.outsider).get(URL)  # the Beijing officer supervises no Shanghai licence
@@ -152,7 +126,7 @@ def test_an_overdue_network_exit(world: World) -> None:
     "role", [Role.APPLICANT, Role.CAC_REVIEWER, Role.MPS_REVIEWER, Role.SECURITY_EXPERT, Role.INSPECTOR]
 )
 def test_those_it_is_not_for_get_404_and_nothing_changes(world: World, role: Role) -> None:
-    _world_with_work(world)
+    world_with_work(world)
     clients = (client_for(world.users[role]), _token(world.users[role]))
     # Nothing is written but the token's first use of the day (audited, as every token's).
     written = AuditEntry.objects.exclude(action="api_token.used")
@@ -175,7 +149,7 @@ def test_an_administrator_and_an_inactive_officer_get_404_or_401(world: World) -
 
 
 def test_without_sign_in_it_is_401(world: World) -> None:
-    _world_with_work(world)
+    world_with_work(world)
     for client in (Client(), Client(HTTP_AUTHORIZATION="Bearer vp_unknown")):
         response = client.get(URL)
         assert (response.status_code, response["Content-Type"]) == (401, PROBLEM)

@@ -729,6 +729,7 @@ LISTINGS = {
     "licences": Listing(
         "web:licences", _link("web:licence", "licence", "number"), ("member", "officer", "miit"), NOT_MINE
     ),
+    "api-licences": Listing("api:list_licences", _api_id("licence"), ("member", "officer", "miit"), NOT_MINE),
     "findings": Listing(
         "web:findings",
         _link("web:finding", "finding", "finding_id"),
@@ -767,7 +768,8 @@ def _listed(response: Any, marker: str, is_api: bool) -> bool:
     if is_api:
         body = response.json()
         items = body if isinstance(body, list) else body.get("items", [])
-        return any(str(item["id"]) == marker for item in items)
+        # An item is named by its id, or a licence by its number.
+        return any(str(item.get("id", item.get("number"))) == marker for item in items)
     return marker in response.content.decode()
 
 

@@ -11,11 +11,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from pilot_world import World, client_for
+from supervision_world import world_with_work
 
 from vatspilot.domain.applications import Role
-from vatspilot.domain.supervision.findings import Severity
 from vatspilot.queries.supervision_dashboard import supervision_dashboard
-from vatspilot.services.supervision.findings import raise_finding
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 11, 20)
@@ -27,31 +26,8 @@ def today(settings):
     settings.VATSPILOT_TODAY = TODAY  # the page judges the deadlines on legal_today(), pinned here
 
 
-def _world_with_work(world: World):
-    licence = world.licence()  # issued 2025-06-03; 2025-Q3 due 2025-10-15, cure deadline 2025-10-30: overdue
-    finding, _new = raise_finding(
-        actor=None,
-        licence=licence,
-        rule="node:outside-mainland",
-        citation="c",
-        severity=Severity.CRITICAL,
-        fingerprint="f1",
-        on=date(2025, 10, 16),
-    )  # due 2025-10-31
-    raise_finding(
-        actor=None,
-        licence=licence,
-        rule="cross-border:mechanism",
-        citation="c",
-        severity=Severity.HIGH,
-        fingerprint="f2",
-        on=date(2025, 11, 1),
-    )
-    return licence, finding
-
-
 def test_the_dashboard_read_model(world: World) -> None:
-    licence, finding = _world_with_work(world)
+    licence, finding = world_with_work(world)
     board = supervision_dashboard(world.users[Role.LOCAL_OFFICER], today=TODAY)
     assert board is not None
     assert board.licences == 1
@@ -80,7 +56,7 @@ def test_the_dashboard_read_model(world: World) -> None:
 
 
 def test_who_sees_the_page(world: World) -> None:
-    _world_with_work(world)
+    world_with_work(world)
     for user in (world.users[Role.MIIT_REVIEWER], world.users[Role.LOCAL_OFFICER], world.outsider):
         assert client_for(user).get("/supervision/").status_code == 200
     for user in (world.applicant, world.users[Role.CAC_REVIEWER], world.users[Role.INSPECTOR], world.other_applicant):
@@ -91,7 +67,7 @@ def test_who_sees_the_page(world: World) -> None:
 
 
 def test_the_page_shows_the_work_and_the_charts_data(world: World) -> None:
-    _licence, finding = _world_with_work(world)
+    _licence, finding = world_with_work(world)
     page = client_for(world.users[Role.MIIT_REVIEWER]).get("/supervision/")
     html = page.content.decode()
     assert "Quarterly report 2025-Q3" in html
@@ -109,7 +85,7 @@ def test_the_page_shows_the_work_and_the_charts_data(world: World) -> None:
 
 
 def test_the_exports_are_the_same_rows_in_csv_and_xlsx(world: World) -> None:
-    licence, finding = _world_with_work(world)
+    licence, finding = world_with_work(world)
     client = client_for(world.users[Role.MIIT_REVIEWER])
     text = client.get("/supervision/export/late-reports.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
@@ -144,7 +120,7 @@ def test_the_exports_are_the_same_rows_in_csv_and_xlsx(world: World) -> None:
 
 
 def test_the_exits_and_the_obligations_export_as_csv_and_xlsx(world: World) -> None:
-    licence, _finding = _world_with_work(world)
+    licence, _finding = world_with_work(world)
     miit = client_for(world.users[Role.MIIT_REVIEWER])
     calendar = miit.get(f"/licences/{licence.number}/reports/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(calendar)))

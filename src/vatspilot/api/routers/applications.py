@@ -22,7 +22,8 @@ router = Router(tags=["applications"])
 ERRORS: dict[int | str, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
 
 
-def _clock(clock: ClockStatus) -> dict[str, Any]:
+def clock_payload(clock: ClockStatus) -> dict[str, Any]:
+    """A statutory clock as the API writes it (ClockOut), for an application and for the public tracker."""
     return {
         "started": clock.started,
         "days_used": clock.days_used,
@@ -52,7 +53,7 @@ def _summary(summary: ApplicationSummary) -> dict[str, Any]:
         "status": application.status,
         "version": application.version,
         "tracking_number": application.tracking_number,
-        "clock": _clock(summary.clock),
+        "clock": clock_payload(summary.clock),
         "updated_at": application.updated_at,
     }
 

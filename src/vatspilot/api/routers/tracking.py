@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from vatspilot.api.portal_schemas import TrackingOut
+from vatspilot.api.routers.applications import clock_payload
 from vatspilot.api.schemas import ProblemOut
-from vatspilot.domain.applications import ClockStatus
 from vatspilot.queries.tracking import Stage, StageState, track
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import NotFound
@@ -23,21 +23,6 @@ router = Router(tags=["tracking"], auth=None)
 ERRORS: dict[int | str, Any] = {404: ProblemOut, 429: ProblemOut}
 # The page lists the agencies' opinions under ministerial review once that stage is reached.
 _AGENCIES_SHOWN = frozenset({StageState.DONE, StageState.CURRENT})
-
-
-def _clock(clock: ClockStatus) -> dict[str, Any]:
-    return {
-        "started": clock.started,
-        "days_used": clock.days_used,
-        "days_left": clock.days_left,
-        "paused": clock.paused,
-        "stopped": clock.stopped,
-        "due_date": clock.due_date,
-        "status": str(clock.status),
-        "unknown_years": list(clock.unknown_years),
-        "provisional": clock.provisional,
-        "provisional_years": list(clock.provisional_years),
-    }
 
 
 @router.get(
@@ -64,5 +49,5 @@ def track_application(request: HttpRequest, tracking_number: str) -> Any:
         "supplement_open": tracking.supplement_open,
         "stages": [{"stage": row.stage.value, "state": row.state.value, "since": row.since} for row in tracking.stages],
         "agencies": [{"agency": row.agency, "given": row.given, "on": row.on} for row in agencies],
-        "clock": _clock(tracking.clock),
+        "clock": clock_payload(tracking.clock),
     }
