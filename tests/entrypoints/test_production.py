@@ -20,15 +20,15 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
-from live_server import free_port
+from live_server import free_port, gunicorn_command
 from pilot_world import build_world
+from report_world import LOG, NODES, TODAY
 
 from tests.entrypoints.postgres_support import postgres_server_url
 from vatspilot.services.accounts.api_tokens import create_api_token
@@ -38,30 +38,10 @@ from vatspilot.store.models import Finding, IngestionRun, QuarterlyReport, Repor
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 VATSPILOT = Path(sys.executable).parent / "vatspilot"
-GUNICORN = (sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", "python:config.gunicorn_conf")
 WORKER = (str(VATSPILOT), "jobs", "worker")
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 CLEARED = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "VATSPILOT_HTTPS", "VATSPILOT_LOG_FORMAT", "WEB_CONCURRENCY")
 PASSWORD = "prod-test-Pw-2026"
-TODAY = date(2026, 1, 10)  # 2025-Q4 is open for the world's licence (tests/web/test_web_reports.py)
-NODES = b"""id,address,role,location
-n-1,114.114.114.114,idc,310115
-n-2,223.5.5.0/24,cdn-edge,110105
-n-3,203.198.0.1,offshore-cache,HK
-n-4,8.8.8.8,idc,310115
-"""
-LOG = (
-    json.dumps(
-        {
-            "time": "2025-12-01T09:00:00+08:00",
-            "severity": "low",
-            "category": "vuln",
-            "vulnerability_id": "CVE-2025-0002",
-            "status": "open",
-        }
-    ).encode()
-    + b"\n"
-)
 # The operational data as the holder's system sends it: exact decimal numbers for the amounts.
 DATA = (
     b'{"expected_version": 1, "users": 120000, "revenue_cny": 1234567.89, "bandwidth_gbps": 40.500, '
@@ -208,11 +188,7 @@ def test_gunicorn_and_a_worker_process_a_report_filed_through_the_api(
     # (the suite's database is migrated; compressing the static files takes long on a busy machine).
     server_log = processes.start(
         _environment(settings, VATSPILOT_HTTPS="0", ALLOWED_HOSTS="127.0.0.1"),
-        *GUNICORN,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
+        *gunicorn_command(port, 2),
     )
     worker_log = processes.start(_environment(settings), *WORKER, "--interval", "0.2")
     api = ApiClient(port, token)

@@ -5,14 +5,14 @@ parts and runs, the actions open to each reader, and the node list's changes sin
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from pilot_world import World
+from report_world import submitted
 
 from vatspilot.domain.applications import Role
 from vatspilot.queries.supervision_reports import licence_obligations_view, report_page, report_run
-from vatspilot.services.supervision.reports import OperationalData, open_report, save_report_data, submit_report
+from vatspilot.services.supervision.reports import open_report
 from vatspilot.store.access import NotFound
 from vatspilot.store.models import IngestionRun, Licence, QuarterlyReport, ReportNode, ReportUpload
 
@@ -132,30 +132,7 @@ def test_a_late_quarter_may_still_be_opened_and_a_filed_one_counts_its_day(world
     officer_row = licence_obligations_view(world.users[Role.LOCAL_OFFICER], licence, today=late).rows[0]
     assert officer_row.can_open is False
     report = open_report(actor=world.applicant, licence=licence, year=2025, quarter=3, on=late)
-    report = save_report_data(
-        actor=world.applicant,
-        report=report,
-        data=OperationalData(
-            users=1,
-            revenue_cny=Decimal("1"),
-            bandwidth_gbps=Decimal("1"),
-            personal_info_exported=0,
-            sensitive_info_exported=0,
-            important_data_exported=False,
-        ),
-        expected_version=report.version,
-    )
-    for part in ("node_list", "security_log"):
-        ReportUpload.objects.create(
-            report=report,
-            part=part,
-            filename="f.csv",
-            sha256="0" * 64,
-            size_bytes=1,
-            rows=0,
-            uploaded_by=world.applicant,
-        )
-    submit_report(actor=world.applicant, report=report, on=late, expected_version=report.version)
+    submitted(world, report, on=late)
     row = licence_obligations_view(world.applicant, licence, today=late).rows[0]
     assert (row.status, row.filed_on, row.days_left, row.days_late, row.report_status_label) == (
         "late",

@@ -38,8 +38,9 @@ LOG = (
 )
 
 
-def submitted(world: World, report: QuarterlyReport) -> QuarterlyReport:
-    """A complete report submitted through the services (the uploads' rows written as the ingestion would)."""
+def submitted(world: World, report: QuarterlyReport, *, on: date = TODAY) -> QuarterlyReport:
+    """A complete report submitted through the services on ``on`` (the uploads' rows written as the
+    ingestion would)."""
     report = save_report_data(
         actor=world.applicant,
         report=report,
@@ -63,4 +64,4 @@ def submitted(world: World, report: QuarterlyReport) -> QuarterlyReport:
             rows=0,
             uploaded_by=world.applicant,
         )
-    return submit_report(actor=world.applicant, report=report, on=TODAY, expected_version=report.version)
+    return submit_report(actor=world.applicant, report=report, on=on, expected_version=report.version)

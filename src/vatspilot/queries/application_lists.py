@@ -73,18 +73,12 @@ def applicant_applications(actor: User, *, today: date) -> list[ApplicationSumma
 
 
 def visible_application_rows(actor: User, *, status: str | None = None) -> QuerySet[Application]:
-    """Every application the actor may see (optionally in one status), unordered: a caller orders and
-    pages it (the API) and makes the page's rows with ``summaries``."""
+    """Every application the actor may see (optionally in one status), unordered: the API orders and
+    pages it and makes the page's rows with ``summaries``."""
     applications = visible_applications(actor)
     if status:
         applications = applications.filter(status=status)
     return _listed(applications)
-
-
-def visible_application_list(actor: User, *, today: date, status: str | None = None) -> list[ApplicationSummary]:
-    """Every application the actor may see (optionally in one status), last changed first."""
-    rows = visible_application_rows(actor, status=status).order_by("-updated_at", "-id")
-    return summaries(actor, list(rows), today=today)
 
 
 def _listed(applications: QuerySet[Application]) -> QuerySet[Application]:

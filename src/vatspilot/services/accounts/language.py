@@ -58,10 +58,8 @@ def languages_of(users: Iterable[User]) -> dict[int, str]:
             "pk", "language_preference__language", "account_email__language"
         )
         read.update({pk: (chosen, registered) for pk, chosen, registered in rows})
-    default = settings.LANGUAGE_CODE
     return {
-        user.pk: _known(read.get(user.pk, (None, None))[0]) or _known(read.get(user.pk, (None, None))[1]) or default
-        for user in users
+        pk: _known(chosen) or _known(registered) or settings.LANGUAGE_CODE for pk, (chosen, registered) in read.items()
     }
 
 
