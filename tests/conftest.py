@@ -57,9 +57,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.fixture(autouse=True)
 def _media_root(settings: Settings, tmp_path: Path) -> None:
-    """Uploaded files go to a fresh folder per test, never to var/media or var/reports."""
+    """Uploaded files go to a fresh folder per test, never to var/media or var/reports; and the platform's
+    signing key is looked for there too, never in var/keys, which `make run` fills (a test that needs a key
+    makes one)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.VATSPILOT_REPORT_DIR = tmp_path / "reports"
+    settings.VATSPILOT_SIGNING_KEY_DIR = tmp_path / "keys"
 
 
 @pytest.fixture
