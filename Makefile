@@ -74,7 +74,7 @@ test-postgres: install
 lint: install
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
-	.venv/bin/mypy src/vatspilot/domain src/vatspilot/services src/vatspilot/queries
+	.venv/bin/mypy src/vatspilot/domain src/vatspilot/services src/vatspilot/queries src/vatspilot/analytics
 	.venv/bin/lint-imports
 
 bench: install

@@ -30,6 +30,7 @@ from vatspilot.analytics.supervision.tabular import (
 from vatspilot.rulebook.loader import default_rulebook
 
 RULEBOOK = default_rulebook()
+COLUMNS = ("time", "severity", "category", "incident_grade", "reported_at", "vulnerability_id", "status")
 DAYS = {"critical": 15, "high": 30, "medium": 60, "low": 90}
 
 
@@ -311,3 +312,52 @@ def test_an_empty_log_has_no_lines_and_no_findings(tmp_path: Path) -> None:
     assert summarise(log).height == 0
     assert check_incidents(log, RULEBOOK, "other", date(2026, 1, 1)).height == 0
     assert check_vulnerabilities(log, DAYS, date(2026, 1, 1)).height == 0
+
+
+TIMES = [
+    "2025-11-03T10:00:00+08:00",
+    "2025-11-03T10:00:00Z",
+    "2025-11-03T10:00:00",
+    "2025-11-03T10:00:00-05:30",
+    "2025-11-03T10:00:00+23:59",
+    "2025-11-03T10:00:00+24:00",
+    "2025-11-03T10:00:00+8:00",
+    "2025-11-03T10:00:00 +08:00",
+    "2025-11-03T10:00:00.5+08:00",
+    "2025-11-03T10:00:00.123456",
+    "2025-11-03 10:00:00",
+    "2025-11-03T10:00",
+    "2025-11-03T10:00:00+08",
+    "2025-11-03T10:00:00+0800",
+    "2025-11-03T10:00:00z",
+    "2025-11-03T24:00:00",
+    "2025-02-30T10:00:00",
+    "2025-11-03T10:00:60",
+    "2025-11-03t10:00:00",
+    "２０２５-11-03T10:00:00",
+    "2025-11-03T10:00:00+０8:00",
+    "2025-11-03T10:00:00++8:00",
+    "2025-11-03T10:00:00+08:00x",
+    "2025-11-03T10:00:00+08:00 ",
+    "yesterday",
+    None,
+]
+
+
+def test_the_usual_form_of_time_reads_as_the_general_parse_reads_it() -> None:
+    """Times of the usual form are read by a faster way (`_usual_instants`); every text reads as the
+    general parse reads it, whichever way it went."""
+    from vatspilot.analytics.supervision.security_log import _general_instants, _typed
+
+    texts = pl.Series("time", TIMES, dtype=pl.String)
+    raw = pl.DataFrame({column: [None] * len(TIMES) for column in COLUMNS}, schema=dict.fromkeys(COLUMNS, pl.String))
+    typed = _typed(raw.with_columns(time=texts, reported_at=texts.reverse()))
+    assert typed["_time"].to_list() == _general_instants(texts).to_list()
+    assert typed["_reported_at"].to_list() == _general_instants(texts.reverse()).to_list()
+    assert typed["_time"][:5].to_list() == [
+        datetime(2025, 11, 3, 2, tzinfo=UTC),
+        datetime(2025, 11, 3, 10, tzinfo=UTC),
+        datetime(2025, 11, 3, 2, tzinfo=UTC),
+        datetime(2025, 11, 3, 15, 30, tzinfo=UTC),
+        datetime(2025, 11, 2, 10, 1, tzinfo=UTC),
+    ]

@@ -16,7 +16,7 @@ import csv
 import itertools
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
@@ -101,6 +101,8 @@ def errors_of(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> list[RowError]
     reasons = frame.select(pl.col("line"), **{f"__{name}": check for name, check in checks.items()})
     # Most chunks have no error: keep the lines that have one before reading each reason.
     reasons = reasons.filter(pl.any_horizontal(pl.exclude("line").is_not_null()))
+    if reasons.height == 0:
+        return []
     found: list[RowError] = []
     for name in checks:
         column = f"__{name}"
@@ -219,14 +221,24 @@ def _xlsx_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
         workbook.close()
 
 
+def _first_wins(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object whose name comes twice keeps the first, as Polars reads it (and a CSV header)."""
+    document: dict[str, object] = {}
+    for key, value in pairs:
+        document.setdefault(key, value)
+    return document
+
+
 def _ndjson_record(line: int, raw: bytes, columns: Sequence[str]) -> Record:
     try:
-        document = json.loads(raw)
+        document = json.loads(raw, object_pairs_hook=_first_wins)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return line, RowError(line, ROW, "not a JSON object")
     if not isinstance(document, dict):
         return line, RowError(line, ROW, "not a JSON object")
-    keys = {normalise_column(key): value for key, value in document.items()}
+    keys: dict[str, object] = {}
+    for key, value in document.items():
+        keys.setdefault(normalise_column(key), value)
     return line, tuple(_json_text(keys.get(column)) for column in columns)
 
 
@@ -253,29 +265,53 @@ class _Block:
 
     data: bytes
     lines: int
-    # Whether it may be parsed at once: it starts an object, and no name is spaced from its colon (a
-    # space before a colon anywhere sends the block line by line, as every doubt does: that path is
-    # always right, only slower). Blank lines and lines that are not objects show after the parse.
+    # Whether it may be parsed at once: it starts an object and holds no escape of an ASCII character
+    # (``\\u003a`` is a colon the bytes do not show, which would upset the count below). Blank lines and
+    # lines that are not objects show after the parse; every doubt sends the block line by line, the
+    # path that is always right, only slower.
     plain: bool
-    names: int  # every '":' closes a name (a quote inside a string is escaped)
+    colons: int  # every colon in the block: each name's, and those inside strings
 
     @classmethod
     def of(cls, data: bytes) -> _Block:
         if not data.endswith(b"\n"):
             data += b"\n"
-        plain = data.startswith(b"{") and b" :" not in data
-        return cls(data, data.count(b"\n"), plain, data.count(b'":') if plain else 0)
+        # One byte sought at a time: the fastest searches there are (a backslash is rare, so the
+        # escape itself is sought only after one is found).
+        plain = data.startswith(b"{") and (b"\\" not in data or b"\\u00" not in data)
+        return cls(data, data.count(b"\n"), plain, data.count(b":") if plain else 0)
+
+
+def _explicit_nulls(columns: Sequence[str]) -> list[str]:
+    """How a JSON writer writes a column's name with a null value: "status":null, "status": null."""
+    return [f'"{column}"{colon}null' for column in columns for colon in (":", ": ")]
 
 
 def _names_all_known(block: _Block, frame: pl.DataFrame, columns: Sequence[str]) -> bool:
-    """Whether the block names nothing but the columns read (Polars drops other names silently).
+    """Whether every name in the block is one of the columns read (Polars drops other names silently,
+    where a line read on its own reads "Incident grade" as incident_grade).
 
-    Each name read is a value in the frame or an explicit null; a value holding '":', a line that is a
-    bare null, or "null" inside a string, make the counts differ. As many names as values means no
-    explicit null and no other name (each name read is at least its value), so the second count, of
-    the nulls, is made only when they differ."""
+    Each colon in the block closes a name or sits inside a string (or a nested value, which the frame
+    holds as its JSON text). Those inside the values read are counted in the frame; each name read
+    closes with one colon and has a value in the frame or is written with an explicit null. So the
+    block's colons equal the values read, their colons and the read names' explicit nulls exactly when
+    no other name is there: a name not read adds its colon and nothing on the other side. The nulls are
+    counted only when the first count differs (a nested value in the frame may hold the same text, so
+    its own are taken off)."""
     values = sum(frame.height - frame[column].null_count() for column in columns)
-    return block.names == values or block.names == values + block.data.count(b"null")
+    inside = int(frame.select(pl.sum_horizontal(pl.col(columns).str.count_matches(":", literal=True).sum())).item())
+    if block.colons == values + inside:
+        return True
+    if b"null" not in block.data:
+        return False
+    nulls = _explicit_nulls(columns)
+    written = sum(block.data.count(null.encode()) for null in nulls)
+    nested = int(
+        frame.select(
+            pl.sum_horizontal(pl.col(columns).str.count_matches(null, literal=True).sum() for null in nulls)
+        ).item()
+    )
+    return block.colons == values + inside + written - nested
 
 
 def _cleaned(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
@@ -329,24 +365,34 @@ def _byte_blocks(handle: BinaryIO, size: int) -> Iterator[bytes]:
         yield data + handle.readline()
 
 
-def _ahead(blocks: Iterator[bytes]) -> Iterator[_Block]:
-    """The blocks, each read and counted in a thread while the one before is parsed and checked (Polars
-    lets go of the interpreter while it works, so the two overlap)."""
+Chunk = tuple[pl.DataFrame, list[RowError], int]
+
+
+def _ahead(blocks: Iterator[bytes], columns: Sequence[str]) -> Generator[Chunk, None, None]:
+    """The blocks read, counted and parsed in a thread, a block ahead of the caller checking the one
+    before (Polars lets go of the interpreter while it works, so the two overlap on two cores)."""
+    start = 1
+
+    def next_chunk() -> Chunk | None:
+        nonlocal start
+        data = next(blocks, None)
+        if data is None:
+            return None
+        block = _Block.of(data)
+        chunk = _ndjson_block(block, start, columns)
+        start += block.lines
+        return chunk
+
     with ThreadPoolExecutor(max_workers=1) as reader:
-
-        def next_block() -> _Block | None:
-            data = next(blocks, None)
-            return None if data is None else _Block.of(data)
-
-        pending = reader.submit(next_block)
-        while (block := pending.result()) is not None:
-            pending = reader.submit(next_block)
-            yield block
+        pending = reader.submit(next_chunk)
+        while (chunk := pending.result()) is not None:
+            pending = reader.submit(next_chunk)
+            yield chunk
 
 
 def ndjson_chunks(
     path: Path, columns: Sequence[str], chunk_rows: int | None = None, chunk_bytes: int = DEFAULT_CHUNK_BYTES
-) -> Iterator[tuple[pl.DataFrame, list[RowError], int]]:
+) -> Iterator[Chunk]:
     """As `chunks` over an NDJSON file's records, a block parsed at once where it can be: ``chunk_rows``
     lines when given, else whole lines of about ``chunk_bytes`` bytes (cut without looking at each line,
     the faster way). Blank lines are skipped, so a block holding some has fewer rows."""
@@ -354,13 +400,10 @@ def ndjson_chunks(
         raise ValueError("a chunk holds at least one row")
     if chunk_bytes < 1:
         raise ValueError("a chunk holds at least one byte")
-    start = 1
     with path.open("rb") as handle:
         blocks = _byte_blocks(handle, chunk_bytes) if chunk_rows is None else _line_blocks(handle, chunk_rows)
-        with closing(_ahead(blocks)) as ahead:  # a reader stopping early stops the thread's reading too
-            for block in ahead:
-                yield _ndjson_block(block, start, columns)
-                start += block.lines
+        with closing(_ahead(blocks, columns)) as ahead:  # a reader stopping early stops the thread too
+            yield from ahead
 
 
 def records(path: Path, columns: Sequence[str], formats: Sequence[str]) -> Iterator[Record]:
