@@ -1,5 +1,5 @@
 """The API's JSON: an answer without a Decimal goes the C accelerator's way, one with a Decimal the exact
-way (api.api.ExactJSONRenderer); both write the same text the exact encoder alone would."""
+way (api.rendering.ExactJSONRenderer); both write the same text the exact encoder alone would."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from vatspilot.api.api import ExactJSONRenderer, ExactNinjaJSONEncoder
+from vatspilot.api.rendering import ExactJSONRenderer, ExactNinjaJSONEncoder
 
 
 @pytest.mark.parametrize(

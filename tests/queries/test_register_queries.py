@@ -19,6 +19,7 @@ from vatspilot.queries.register import (
     RegisterLicence,
     register_entry,
     register_export,
+    register_licence,
     search_register,
 )
 
@@ -65,6 +66,28 @@ def test_text_matches_either_name_case_insensitively(register: Register) -> None
     ]
     assert numbers(search_register(text="北方数据", today=TODAY)) == ["B2-20250006", "B1.B2-20250005", "B2-20250002"]
     assert search_register(text="nobody at all", today=TODAY) == []
+
+
+def test_a_search_s_wildcards_are_read_as_the_characters_they_are(register: Register) -> None:
+    """The search is a LIKE written out (queries.register._licences): %, _ and a backslash in the text
+    are the characters themselves, as the ORM's icontains reads them."""
+    assert numbers(search_register(text="%", today=TODAY)) == []
+    assert numbers(search_register(text="Harbour_Cloud", today=TODAY)) == []
+    assert numbers(search_register(number="B1_", today=TODAY)) == []
+    assert numbers(search_register(number="\\", today=TODAY)) == []
+    assert numbers(search_register(text="(Shanghai) co.,", today=TODAY)) == [
+        "B1-20250001",
+        "B1-20210003",
+        "B1-20200004",
+    ]
+
+
+def test_one_licence_without_its_history(register: Register) -> None:
+    entry = register_entry("B1-20250001", today=TODAY)
+    assert entry is not None
+    assert register_licence("B1-20250001", today=TODAY) == entry.licence
+    assert register_licence("B9-00000000", today=TODAY) is None
+    assert register_licence("B1-2025\x000001", today=TODAY) is None
 
 
 def test_number_matches_part_of_the_number_case_insensitively(register: Register) -> None:
@@ -212,6 +235,7 @@ def test_each_read_takes_a_fixed_number_of_queries(register: Register) -> None:
             _queries(lambda: search_register(text="co", service="B11", status=LicenceState.VALID, today=TODAY)),
             _queries(lambda: register_export(TODAY)),
             _queries(lambda: register_entry("B1-20250001", today=TODAY)),
+            _queries(lambda: register_licence("B1-20250001", today=TODAY)),
         ]
 
     # Six licences here; two more, then twelve more: the counts stay the same.
@@ -220,4 +244,4 @@ def test_each_read_takes_a_fixed_number_of_queries(register: Register) -> None:
     two_more = reads()
     more_licences(10, actor=register.official, first_serial=200)
     assert len(search_register(today=TODAY)) == 18
-    assert few == two_more == reads() == [1, 1, 1, 2]
+    assert few == two_more == reads() == [1, 1, 1, 2, 1]

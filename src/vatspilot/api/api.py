@@ -4,8 +4,6 @@ the X-CSRFToken header); see auth.py. Rate limits in throttles.py, idempotent wr
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,11 +11,10 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.parser import Parser
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 
 from vatspilot.api import problems
 from vatspilot.api.auth import callers
+from vatspilot.api.rendering import RENDERER
 from vatspilot.api.routers.accounts import router as accounts_router
 from vatspilot.api.routers.api_tokens import router as api_tokens_router
 from vatspilot.api.routers.application_actions import router as application_actions_router
@@ -42,7 +39,6 @@ from vatspilot.api.routers.supervision_dashboard import router as supervision_da
 from vatspilot.api.routers.tracking import router as tracking_router
 from vatspilot.api.throttles import throttles
 from vatspilot.contracts import strict_json
-from vatspilot.contracts.json_numbers import ExactJSONEncoder
 
 
 class StrictJSONParser(Parser):
@@ -63,38 +59,6 @@ class StrictJSONParser(Parser):
             if any("\x00" in text for text in [name, *values]):
                 raise problems.FieldProblem(name.replace("\x00", ""), "nul", _("A NUL character is not allowed here."))
         return super().parse_querydict(data, list_fields, request)
-
-
-class ExactNinjaJSONEncoder(ExactJSONEncoder, NinjaJSONEncoder):
-    """Decimals (a dossier's percentages) as the JSON numbers they were given as, never strings or floats;
-    dates and the rest as django-ninja writes them."""
-
-
-class _HoldsADecimal(Exception):
-    pass
-
-
-class _PlainNinjaJSONEncoder(NinjaJSONEncoder):
-    """django-ninja's encoder on the standard library's C accelerator, for answers without a Decimal (most
-    of them): it stops at the first Decimal, which DjangoJSONEncoder would write as a string."""
-
-    def default(self, o: Any) -> Any:
-        if isinstance(o, Decimal):
-            raise _HoldsADecimal
-        return super().default(o)
-
-
-class ExactJSONRenderer(JSONRenderer):
-    encoder_class = ExactNinjaJSONEncoder
-
-    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
-        # The exact encoder writes in pure Python (it must spell each Decimal itself), several times slower
-        # than the C accelerator on a large answer: an answer holding no Decimal takes the fast way, one
-        # holding any is written again the exact way. The same text either way.
-        try:
-            return json.dumps(data, cls=_PlainNinjaJSONEncoder, **self.json_dumps_params)
-        except _HoldsADecimal:
-            return json.dumps(data, cls=self.encoder_class, **self.json_dumps_params)
 
 
 class VatspilotAPI(NinjaAPI):
@@ -120,7 +84,7 @@ api = VatspilotAPI(
     throttle=throttles(),
     urls_namespace="api",
     parser=StrictJSONParser(),
-    renderer=ExactJSONRenderer(),
+    renderer=RENDERER,
 )
 problems.install(api)
 api.add_router("/applications", applications_router)

@@ -12,9 +12,10 @@ from ninja import Query, Router
 
 from vatspilot.api.pagination import PageIn, page_of_rows, page_schema, payload
 from vatspilot.api.problems import FieldProblem
+from vatspilot.api.rendering import unchecked_answer
 from vatspilot.api.schemas import ProblemOut, RegisterLicenceOut
 from vatspilot.domain.licences.lifecycle import LicenceState
-from vatspilot.queries.register import RegisterLicence, register_entry, register_key, search_register
+from vatspilot.queries.register import RegisterLicence, register_key, register_licence, search_register
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import NotFound
 
@@ -81,12 +82,12 @@ def search(
         text=text, number=number, uscc=uscc, region=region, service=service, status=state, today=legal_today()
     )
     chosen = page_of_rows(found, register_key, page, descending=True)
-    return payload(request, chosen, [licence_payload(licence) for licence in chosen.items])
+    return unchecked_answer(request, payload(request, chosen, [licence_payload(licence) for licence in chosen.items]))
 
 
 @router.get("/{number}", response={200: RegisterLicenceOut, **ERRORS}, summary="One licence on the register")
 def licence(request: HttpRequest, number: str) -> Any:
-    entry = register_entry(number, today=legal_today())
-    if entry is None:
+    found = register_licence(number, today=legal_today())
+    if found is None:
         raise NotFound
-    return licence_payload(entry.licence)
+    return unchecked_answer(request, licence_payload(found))
