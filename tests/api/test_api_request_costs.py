@@ -33,11 +33,10 @@ RATES = {"address": "1000/hour", "caller": "1000/hour"}
 DETAIL = [
     "SELECT store_staffrole",  # the actor's reach, to fetch the application (store.access.access_application)
     "SELECT store_application",  # the application with its organisation and jurisdiction
+    "SELECT store_documentversion",  # the document hashes: what is missing, and the guards' facts ...
     "SELECT store_membership",  # the actor's standing: memberships and roles (guard_facts.ActorStanding)
-    "SELECT store_documentversion",  # the guards' facts: the document hashes (and the dossier hash) ...
-    "SELECT store_securityassessment",  # ... and the assessments, opinions and formal notices in force
+    "SELECT store_securityassessment",  # ... the assessments, opinions and formal notices in force
     "SELECT store_applicationevent",  # the events with their actors: the timeline and the clock
-    "SELECT store_documentversion",  # the latest version of each document: what is missing
     "SELECT store_decision",  # the decision
 ]
 TOKEN = ["SELECT store_apitoken"]  # the token with its user (its last use stamped at most once a minute)
@@ -75,14 +74,14 @@ def approved(world: World, settings: Any) -> Application:
     return Application.objects.get(pk=world.licence().application_id)
 
 
-def test_an_applications_detail_with_a_token_costs_nine_statements(world: World, approved: Application) -> None:
+def test_an_applications_detail_with_a_token_costs_eight_statements(world: World, approved: Application) -> None:
     secret = create_api_token(actor=world.applicant, name="read", scope="read").secret
 
     body, statements = _statements(Client(), f"/api/v1/applications/{approved.pk}", Authorization=f"Bearer {secret}")
 
     assert body["status"] == "approved" and body["decision"]["outcome"] == "approved"
     assert statements == TOKEN + DETAIL
-    assert len(statements) == 9
+    assert len(statements) == 8
 
 
 def test_a_tokens_last_use_is_written_once_a_minute_at_most(world: World, approved: Application) -> None:
@@ -103,14 +102,14 @@ def test_a_tokens_last_use_is_written_once_a_minute_at_most(world: World, approv
 
 
 @pytest.mark.parametrize("role", [Role.APPLICANT, Role.MIIT_REVIEWER])
-def test_an_applications_detail_with_a_session_costs_thirteen_statements(
+def test_an_applications_detail_with_a_session_costs_twelve_statements(
     world: World, approved: Application, role: Role
 ) -> None:
     body, statements = _statements(client_for(world.users[role]), f"/api/v1/applications/{approved.pk}")
 
     assert body["id"] == approved.pk
     assert statements == SESSION + DETAIL + SESSION_SAVED
-    assert len(statements) == 13
+    assert len(statements) == 12
 
 
 def test_the_register_search_costs_two_statements(world: World, settings: Any) -> None:

@@ -33,7 +33,7 @@ from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.rulebook.uncertainty import stored_uncertain_rules
 from vatspilot.services import lifecycle
 from vatspilot.services.applications.clock import clock_events, clock_settings
-from vatspilot.services.applications.dossier import ChecklistItem, checklist, missing_items
+from vatspilot.services.applications.dossier import ChecklistItem, checklist, document_hashes_for, missing_items
 from vatspilot.services.applications.guard_facts import standing_and_facts
 from vatspilot.services.applications.lifecycle import APPLICATIONS
 from vatspilot.services.calendar.working_days import working_calendars
@@ -152,10 +152,11 @@ def application_detail(actor: User, application: Application, *, today: date) ->
     """Everything shown about ``application`` to ``actor`` (who may see it: fetch it through
     vatspilot.store.access first), its clock judged on ``today``.
 
-    Six queries (the pages' parts read on demand aside): the actor's standing, the document hashes and
-    the reviews in force (the guards' facts, vatspilot.services.applications.guard_facts), the events
-    with their actors, the latest document versions (what is missing), the decision."""
-    standing, facts_by_id = standing_and_facts(actor, [application])
+    Five queries (the pages' parts read on demand aside): the actor's standing, the document hashes
+    (the guards' facts and what is missing), the reviews in force (the guards' facts,
+    vatspilot.services.applications.guard_facts), the events with their actors, the decision."""
+    documents = document_hashes_for([application])  # the guards' facts and what is missing, read once
+    standing, facts_by_id = standing_and_facts(actor, [application], documents)
     facts = facts_by_id[application.pk]
     roles = tuple(standing.roles_towards(application))
     # The events in the clock's order (services.applications.clock.clocks_for: by time, then id), with
@@ -181,7 +182,7 @@ def application_detail(actor: User, application: Application, *, today: date) ->
         determination=application.determination,
         rulebook_version=application.rulebook_version,
         uncertain_basis=tuple(stored_uncertain_rules(application.determination, default_rulebook())),
-        missing_items=tuple(missing_items(application)),
+        missing_items=tuple(missing_items(application, documents[application.pk])),
         events=events,
         dossier_hash=facts.dossier_hash,  # the guards' hash of the dossier as it stands (dossier_hash_of)
         decision=Decision.objects.filter(application=application).select_related("actor").first(),

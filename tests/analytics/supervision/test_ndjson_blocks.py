@@ -28,6 +28,8 @@ TRICKY = [
     '{"category": "a:null", "Status": "open"}',
     '{"category": "a: null", "Incident grade": "major"}',
     '{"category": "\\u003a", "Status": "open"}',  # an escaped colon
+    '{"category": "\\u003A", "Status": "open"}',
+    '{"category": "\\u0022status\\u0022: null", "Status": null}',  # a named null spelled with escapes
     '{"category": "\\u006eull", "Status": null}',
     '{"category": {"status": null}, "Status": "open"}',  # a named null inside a nested value
     '{"category": {"status" :null}}',
@@ -77,6 +79,7 @@ def test_every_tricky_line_in_one_block_reads_the_same_either_way(tmp_path: Path
         '{"time":"2025-11-03T10:00:00","category":"a: b : c","status":"open"}',  # no spaces, colons inside
         '{"category": {"status": null, "a": [1, "x:y"]}, "severity": "low"}',
         '{"category": "入侵 \\"quoted\\" \\u5165 C:\\\\path", "severity": "low"}',
+        '{"category": "Caf\\u00e9 \\u00a0 \\u0041", "severity": "low"}',  # escapes of other characters
         '{"category": "null", "status": null}',
         "{}",
     ],

@@ -265,10 +265,10 @@ class _Block:
 
     data: bytes
     lines: int
-    # Whether it may be parsed at once: it starts an object and holds no escape of an ASCII character
-    # (``\\u003a`` is a colon the bytes do not show, which would upset the count below). Blank lines and
-    # lines that are not objects show after the parse; every doubt sends the block line by line, the
-    # path that is always right, only slower.
+    # Whether it may be parsed at once: it starts an object and holds no escaped colon (``\u003a`` is a
+    # colon the bytes do not show, which would upset the count below; no other escape can make one).
+    # Blank lines and lines that are not objects show after the parse; every doubt sends the block line
+    # by line, the path that is always right, only slower.
     plain: bool
     colons: int  # every colon in the block: each name's, and those inside strings
 
@@ -276,9 +276,8 @@ class _Block:
     def of(cls, data: bytes) -> _Block:
         if not data.endswith(b"\n"):
             data += b"\n"
-        # One byte sought at a time: the fastest searches there are (a backslash is rare, so the
-        # escape itself is sought only after one is found).
-        plain = data.startswith(b"{") and (b"\\" not in data or b"\\u00" not in data)
+        # A backslash is sought first, one byte, the fastest search there is: most blocks hold none.
+        plain = data.startswith(b"{") and (b"\\" not in data or b"\\u003" not in data)
         return cls(data, data.count(b"\n"), plain, data.count(b":") if plain else 0)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
@@ -133,8 +133,9 @@ def checklist(application: Application) -> list[ChecklistItem]:
     ]
 
 
-def missing_items(application: Application) -> list[str]:
-    """What stands between the dossier and submission, in words the applicant reads."""
+def missing_items(application: Application, on_file: Collection[str] | None = None) -> list[str]:
+    """What stands between the dossier and submission, in words the applicant reads. ``on_file``: the
+    kinds of document with a version on file, when the caller has read them (document_hashes_for)."""
     determination = application.determination
     if not determination:
         return [_("The dossier is incomplete: no eligibility determination could be made yet.")]
@@ -144,7 +145,7 @@ def missing_items(application: Application) -> list[str]:
             code = service["code"] + ("/" + service["scope"] if service.get("scope") else "")
             items.append(_("Service %(code)s is not eligible: change or remove it.") % {"code": code})
     labels = dict(DocumentKind.choices)
-    present = _current_versions(application)
+    present = on_file if on_file is not None else _current_versions(application)
     for kind in required_documents(application):
         if kind not in present:
             items.append(_("Document missing: %(document)s") % {"document": labels.get(kind, kind)})

@@ -48,10 +48,13 @@ class ActorStanding:
         return roles
 
 
-def facts_for(applications: Sequence[Application]) -> dict[int, ApplicationFacts]:
+def facts_for(
+    applications: Sequence[Application], documents: dict[int, dict[str, str]] | None = None
+) -> dict[int, ApplicationFacts]:
     """The guards' snapshot of each application, from a fixed number of queries: the document versions
-    (what is on file, and the dossier hash), the formal notices, the opinions and assessments in force."""
-    documents = document_hashes_for(applications)
+    (what is on file, and the dossier hash: unless ``documents`` gives them, as document_hashes_for
+    reads them), the formal notices, the opinions and assessments in force."""
+    documents = documents if documents is not None else document_hashes_for(applications)
     hashes = dossier_hashes_for(applications, documents)
     formal: dict[int, int] = {}
     opinions: dict[int, dict[Agency, tuple[Opinion, str]]] = defaultdict(dict)
@@ -124,7 +127,7 @@ def roles_of(actor: User, application: Application) -> list[Role]:
 
 
 def standing_and_facts(
-    actor: User, applications: Iterable[Application]
+    actor: User, applications: Iterable[Application], documents: dict[int, dict[str, str]] | None = None
 ) -> tuple[ActorStanding, dict[int, ApplicationFacts]]:
     listed = list(applications)
-    return ActorStanding.of(actor), facts_for(listed)
+    return ActorStanding.of(actor), facts_for(listed, documents)
