@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
 
-from vatspilot.api.problems import FieldProblem
+from vatspilot.api.problems import FieldProblem, field_not_taken, field_required
 from vatspilot.domain.applications import Action
 from vatspilot.domain.applications.action_fields import ActionField, FieldKind, check_fields, fields_of
 from vatspilot.domain.shared.errors import InputError
@@ -84,9 +84,9 @@ def fields_for(action: Action, payload: _ActionBody) -> dict[str, Any]:
 def _problem(error: InputError) -> FieldProblem:
     name = error.pointer
     if error.code == "unknown-field":
-        return FieldProblem(name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name})
+        return field_not_taken(name)
     if error.code == "required":
-        return FieldProblem(name, "required", _("%(field)s is required for this action.") % {"field": name})
+        return field_required(name)
     if error.code == "required-with":
         detail = _("%(field)s is required when %(other)s is %(value)s.") % {"field": name, **error.params}
         return FieldProblem(name, "required", detail)

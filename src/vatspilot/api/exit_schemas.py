@@ -13,11 +13,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 
-from vatspilot.api.problems import FieldProblem
+from vatspilot.api.problems import check_fields_taken
 from vatspilot.domain.licences.exit import ExitAction
 from vatspilot.services.licences.exits import COUNT_LIMIT  # the largest count the store keeps
 
@@ -146,12 +145,7 @@ def exit_fields_for(action: ExitAction, payload: ExitActionIn) -> dict[str, Any]
     sent = {
         name: value for name, value in payload.model_dump(exclude={"expected_version"}).items() if value is not None
     }
-    for name in sent:
-        if name not in taken:
-            raise FieldProblem(name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name})
-    for name, required in taken.items():
-        if required and name not in sent:
-            raise FieldProblem(name, "required", _("%(field)s is required for this action.") % {"field": name})
+    check_fields_taken(sent, [name for name, required in taken.items() if required], taken)
     return {name: sent.get(name, "") for name in taken}
 
 

@@ -13,6 +13,7 @@ user's role may not take on something they can see is a 403 (type action-refused
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -80,6 +81,27 @@ class FieldProblem(Exception):
         self.field = field
         self.code = code
         self.detail = detail
+
+
+def field_not_taken(name: str) -> FieldProblem:
+    return FieldProblem(name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name})
+
+
+def field_required(name: str) -> FieldProblem:
+    return FieldProblem(name, "required", _("%(field)s is required for this action.") % {"field": name})
+
+
+def check_fields_taken(sent: Iterable[str], required: Iterable[str], optional: Iterable[str] = ()) -> None:
+    """An action's fields as sent: the 422 for the first sent that the action does not take, else for the
+    first it requires that was left out."""
+    sent, required = tuple(sent), tuple(required)
+    taken = {*required, *optional}
+    for name in sent:
+        if name not in taken:
+            raise field_not_taken(name)
+    for name in required:
+        if name not in sent:
+            raise field_required(name)
 
 
 def _field_problem(request: HttpRequest, exc: FieldProblem) -> HttpResponse:

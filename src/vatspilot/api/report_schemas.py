@@ -11,11 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 
-from vatspilot.api.problems import FieldProblem
+from vatspilot.api.problems import field_not_taken, field_required
 from vatspilot.domain.licences.action_fields import REASON_MAX_LENGTH
 from vatspilot.domain.supervision.cross_border import Mechanism
 from vatspilot.domain.supervision.reports import ReportAction
@@ -116,12 +115,10 @@ def action_fields(action: ReportAction, payload: ReportActionIn) -> dict[str, An
     a field the action does not take or a required one left out."""
     if action in ACTIONS_TAKING_REASON:
         if payload.reason is None:
-            raise FieldProblem("reason", "required", _("%(field)s is required for this action.") % {"field": "reason"})
+            raise field_required("reason")
         return {"reason": payload.reason}
     if payload.reason is not None:
-        raise FieldProblem(
-            "reason", "field-not-taken", _("This action takes no field %(field)s.") % {"field": "reason"}
-        )
+        raise field_not_taken("reason")
     return {}
 
 

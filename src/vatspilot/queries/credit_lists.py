@@ -5,6 +5,7 @@ columns are declared once (EXPORT_COLUMNS) and written as CSV and as XLSX alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +13,16 @@ from vatspilot.domain.licences.credit_lists import CreditList
 from vatspilot.queries.exports import ExportColumn, ExportTable, export_table
 from vatspilot.store.models import CreditListEntry
 
-__all__ = ["EXPORT_COLUMNS", "CreditLists", "ListedEntry", "credit_lists", "credit_lists_export"]
+__all__ = [
+    "EXPORT_COLUMNS",
+    "LIST_ORDER",
+    "PUBLISHED_FIELDS",
+    "CreditLists",
+    "ListedEntry",
+    "credit_lists",
+    "credit_lists_export",
+    "listed_entries",
+]
 
 
 @dataclass(frozen=True)
@@ -41,33 +51,43 @@ class CreditLists:
         return self.bad_record + self.dishonest + self.removed
 
 
+# Newest listing first; among one day's listings, the latest recorded first (the API pages by this key).
+LIST_ORDER = ("-listed_on", "-id")
+# What an entry publishes (and all that is read of it).
+PUBLISHED_FIELDS = (
+    "list",
+    "name",
+    "uscc",
+    "licence_number",
+    "listed_on",
+    "reason",
+    "listing_authority",
+    "removed_on",
+    "removal_reason",
+)
+
+
+def listed_entries(entries: Iterable[CreditListEntry]) -> list[ListedEntry]:
+    """The rows as the lists publish them."""
+    return [
+        ListedEntry(
+            list=CreditList(entry.list),
+            name=entry.name,
+            uscc=entry.uscc,
+            licence_number=entry.licence_number,
+            listed_on=entry.listed_on,
+            reason=entry.reason,
+            listing_authority=entry.listing_authority,
+            removed_on=entry.removed_on,
+            removal_reason=entry.removal_reason,
+        )
+        for entry in entries
+    ]
+
+
 def credit_lists() -> CreditLists:
     """Both lists in one query. An entry removed on any day so far is shown as removed."""
-    rows = CreditListEntry.objects.order_by("-listed_on", "-id").values_list(
-        "list",
-        "name",
-        "uscc",
-        "licence_number",
-        "listed_on",
-        "reason",
-        "listing_authority",
-        "removed_on",
-        "removal_reason",
-    )
-    entries = [
-        ListedEntry(
-            list=CreditList(kind),
-            name=name,
-            uscc=uscc,
-            licence_number=number,
-            listed_on=listed_on,
-            reason=reason,
-            listing_authority=authority,
-            removed_on=removed_on,
-            removal_reason=removal_reason,
-        )
-        for kind, name, uscc, number, listed_on, reason, authority, removed_on, removal_reason in rows
-    ]
+    entries = listed_entries(CreditListEntry.objects.order_by(*LIST_ORDER).only(*PUBLISHED_FIELDS))
     active = [entry for entry in entries if entry.removed_on is None]
     return CreditLists(
         bad_record=tuple(entry for entry in active if entry.list is CreditList.BAD_RECORD),

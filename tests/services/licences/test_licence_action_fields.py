@@ -10,23 +10,10 @@ from pilot_world import World
 
 from vatspilot.domain.licences.action_fields import LICENCE_ACTION_FIELDS, REASON_MAX_LENGTH, licence_field_names
 from vatspilot.domain.licences.lifecycle import LicenceAction
-from vatspilot.services.licences.actions import (
-    cancel_licence,
-    reduce_licence_scope,
-    reinstate_licence,
-    revoke_licence,
-    suspend_licence,
-)
+from vatspilot.services.licences.actions import LICENCE_DECISIONS as WRITERS
 from vatspilot.web.licence_forms import LicenceDecisionForm
 
 pytestmark = pytest.mark.django_db
-WRITERS = {
-    LicenceAction.SUSPEND: suspend_licence,
-    LicenceAction.REINSTATE: reinstate_licence,
-    LicenceAction.REVOKE: revoke_licence,
-    LicenceAction.CANCEL: cancel_licence,
-    LicenceAction.REDUCE_SCOPE: reduce_licence_scope,
-}
 # What every writer takes besides the action's fields.
 CONTEXT = {"actor", "licence", "on", "expected_version"}
 

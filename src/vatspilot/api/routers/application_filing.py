@@ -18,10 +18,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from config.downloads import stored_download
 from vatspilot.api.problems import FieldProblem
 from vatspilot.api.routers.applications import ERRORS, detail_payload
 from vatspilot.api.routers.applications import router as applications_router
@@ -242,15 +243,9 @@ def download_document(request: HttpRequest, application_id: int, version_id: int
     version = access_document_version(request.user, version_id)
     if version.document.application_id != application_id:
         raise NotFound("document version not found")
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("document version not found") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=version.sanitised_name, content_type=version.content_type
+    return stored_download(
+        version.file, filename=version.sanitised_name, content_type=version.content_type, what="document version"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @router.post(

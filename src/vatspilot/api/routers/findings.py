@@ -13,34 +13,29 @@ finding's words).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
+from config.downloads import stored_download
 from vatspilot.api.finding_schemas import TEXT_MAX, FindingActionIn, FindingOut, FindingSummaryOut
 from vatspilot.api.pagination import PageIn, page_of_rows, page_schema, payload
-from vatspilot.api.problems import FieldProblem
+from vatspilot.api.problems import FieldProblem, check_fields_taken, field_not_taken, field_required
 from vatspilot.api.schemas import ProblemOut
 from vatspilot.domain.supervision.findings import FindingAction, FindingState, Severity
 from vatspilot.queries.findings import FindingDetail, FindingRow, evidence_of, finding_detail, finding_list
 from vatspilot.queries.supervision_lists import finding_row_key
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.supervision.findings import (
-    accept_remediation,
-    dismiss_finding,
-    order_rectification,
-    reduce_scope_for_finding,
-    reject_remediation,
+    FINDING_WRITERS,
     report_remediation,
-    revoke_for_finding,
 )
 from vatspilot.store.access import NotFound, access_finding
-from vatspilot.store.models.supervision import Finding
 
 router = Router(tags=["findings"])
 
@@ -50,14 +45,6 @@ LICENCE_MAX = 40  # as the web's filter
 
 # The authority's actions (a JSON body): the writer and the body's fields each takes (all required but
 # the two of a scope reduction, which default to nothing removed and no area withdrawn).
-_WRITERS: Mapping[FindingAction, Callable[..., Finding]] = {
-    FindingAction.ACCEPT_REMEDIATION: accept_remediation,
-    FindingAction.REJECT_REMEDIATION: reject_remediation,
-    FindingAction.DISMISS: dismiss_finding,
-    FindingAction.ORDER_RECTIFICATION: order_rectification,
-    FindingAction.REDUCE_SCOPE: reduce_scope_for_finding,
-    FindingAction.REVOKE: revoke_for_finding,
-}
 _REQUIRED: Mapping[FindingAction, tuple[str, ...]] = {
     FindingAction.ACCEPT_REMEDIATION: ("reason",),
     FindingAction.REJECT_REMEDIATION: ("reason",),
@@ -238,13 +225,7 @@ def get_finding(request: HttpRequest, finding_id: int) -> Any:
 )
 def get_finding_evidence(request: HttpRequest, finding_id: int, evidence_id: int) -> Any:
     item = evidence_of(access_finding(request.user, finding_id), evidence_id)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("evidence not found") from None
-    response = FileResponse(handle, as_attachment=True, filename=item.filename, content_type="application/octet-stream")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_download(item.file, filename=item.filename, content_type="application/octet-stream", what="evidence")
 
 
 # --- Acting -------------------------------------------------------------------------------------------
@@ -259,9 +240,7 @@ def _one(request: HttpRequest, name: str) -> str:
 
 def _expected_version(text: str) -> int:
     if not text:
-        raise FieldProblem(
-            "expected_version", "required", _("%(field)s is required for this action.") % {"field": "expected_version"}
-        )
+        raise field_required("expected_version")
     if not text.isascii() or not text.isdigit() or int(text) < 1 or len(text) > 12:
         raise FieldProblem("expected_version", "invalid", _("expected_version is a whole number from 1."))
     return int(text)
@@ -308,7 +287,7 @@ def report_finding_remediation(request: HttpRequest, finding_id: int) -> Any:
         raise HttpError(415, _("Send the remediation as multipart/form-data (its evidence are files)."))
     for name in [*request.POST.keys(), *request.FILES.keys()]:
         if name not in (*_REMEDIATION_PARTS, _EVIDENCE) or (name in request.FILES and name != _EVIDENCE):
-            raise FieldProblem(name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name})
+            raise field_not_taken(name)
     version = _expected_version(_one(request, "expected_version"))
     note = _one(request, "note")
     if len(note) > TEXT_MAX:
@@ -345,19 +324,16 @@ def take_finding_action(request: HttpRequest, finding_id: int, action: str, payl
         chosen = FindingAction(action)
     except ValueError:
         raise NotFound("no such action") from None
-    if chosen not in _WRITERS:  # report_remediation: its own route above answers it
+    # report_remediation: its own route above answers it (with the evidence uploaded)
+    if chosen is FindingAction.REPORT_REMEDIATION or chosen not in FINDING_WRITERS:
         raise NotFound("no such action")
     sent = payload.model_dump(exclude={"expected_version"}, exclude_none=True)
     required, optional = _REQUIRED[chosen], _OPTIONAL.get(chosen, {})
-    for name in sent:
-        if name not in required and name not in optional:
-            raise FieldProblem(name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name})
-    fields: dict[str, Any] = {}
-    for name in required:
-        if name not in sent:
-            raise FieldProblem(name, "required", _("%(field)s is required for this action.") % {"field": name})
-        fields[name] = getattr(payload, name)
+    check_fields_taken(sent, required, optional)
+    fields: dict[str, Any] = {name: getattr(payload, name) for name in required}
     for name, empty in optional.items():
         fields[name] = getattr(payload, name) if name in sent else empty()
-    _WRITERS[chosen](actor=user, finding=finding, on=legal_today(), expected_version=payload.expected_version, **fields)
+    FINDING_WRITERS[chosen](
+        actor=user, finding=finding, on=legal_today(), expected_version=payload.expected_version, **fields
+    )
     return _detail(user, finding.pk)

@@ -9,7 +9,6 @@ file and withdraw, only MIIT decide: another role that sees the licence gets a 4
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any, cast
 
@@ -20,28 +19,20 @@ from ninja import Query, Router, Status
 
 from vatspilot.api.licence_schemas import ChangeFilingIn, FilingActionIn, FilingOut, RenewalIn
 from vatspilot.api.pagination import PageIn, page_of_rows, page_schema, payload
-from vatspilot.api.problems import FieldProblem
+from vatspilot.api.problems import FieldProblem, field_not_taken, field_required
 from vatspilot.api.routers.licences import ERRORS, WRITE_ERRORS, filing_payload
 from vatspilot.domain.licences.filings import FilingAction
 from vatspilot.queries.licence_filings import FilingRow, filing_row, licence_filings
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.licences.filings import (
-    approve_filing,
+    FILING_WRITERS,
     file_change,
     file_renewal,
-    refuse_filing,
-    withdraw_filing,
 )
 from vatspilot.store.access import NotFound, access_filing, access_licence
 from vatspilot.store.models import LicenceFiling
 
 router = Router(tags=["licences"])
-
-_WRITERS: dict[FilingAction, Callable[..., LicenceFiling]] = {
-    FilingAction.APPROVE: approve_filing,
-    FilingAction.REFUSE: refuse_filing,
-    FilingAction.WITHDRAW: withdraw_filing,
-}
 
 
 def _caller(request: HttpRequest) -> User:
@@ -179,12 +170,12 @@ def take_licence_filing_action(
     fields: dict[str, Any] = {}
     if chosen is FilingAction.WITHDRAW:
         if payload.reason is not None:
-            raise FieldProblem(
-                "reason", "field-not-taken", _("This action takes no field %(field)s.") % {"field": "reason"}
-            )
+            raise field_not_taken("reason")
     elif payload.reason is None:
-        raise FieldProblem("reason", "required", _("%(field)s is required for this action.") % {"field": "reason"})
+        raise field_required("reason")
     else:
         fields["reason"] = payload.reason
-    _WRITERS[chosen](actor=user, filing=filing, on=legal_today(), expected_version=payload.expected_version, **fields)
+    FILING_WRITERS[chosen](
+        actor=user, filing=filing, on=legal_today(), expected_version=payload.expected_version, **fields
+    )
     return _answer(user, number, filing)

@@ -11,14 +11,14 @@ caller's role may not take is a 403 (problems.py, as on the web), any other refu
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from config.downloads import made_download
 from vatspilot.api import problems
 from vatspilot.api.licence_schemas import (
     REQUEST_CANCELLATION,
@@ -28,7 +28,9 @@ from vatspilot.api.licence_schemas import (
     LicenceSummaryOut,
 )
 from vatspilot.api.pagination import PageIn, page_of_rows, page_schema, payload
-from vatspilot.api.problems import FieldProblem
+from vatspilot.api.problems import field_not_taken, field_required
+from vatspilot.api.routers.network_exits import exit_fields
+from vatspilot.api.routers.register import service_payload
 from vatspilot.api.schemas import ProblemOut
 from vatspilot.domain.licences.action_fields import AreasKeptField, licence_fields_of
 from vatspilot.domain.licences.lifecycle import LicenceAction, LicenceState
@@ -38,11 +40,7 @@ from vatspilot.queries.licence_oversight import Flag, OversightRow, licence_over
 from vatspilot.queries.network_exits import ExitSection
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.licences.actions import (
-    cancel_licence,
-    reduce_licence_scope,
-    reinstate_licence,
-    revoke_licence,
-    suspend_licence,
+    LICENCE_DECISIONS,
 )
 from vatspilot.services.licences.cancellation import may_request_cancellation, request_cancellation
 from vatspilot.services.licences.certificate import SigningKeyMissing, signed_certificate
@@ -58,18 +56,10 @@ WRITE_ERRORS: dict[int | str, Any] = {**ERRORS, 409: ProblemOut}
 SERVICE_LIMIT = 20
 TEXT_LIMIT = 300
 
+
 # The writer each decision calls, as the licence page's forms do (web/views/licences.py); the rows of the
 # table that are not a person's decision on the licence page (approve_change and renew, taken through a
 # filing; expire, the daily job's) are not actions here.
-DECISIONS: Mapping[LicenceAction, Callable[..., Licence]] = {
-    LicenceAction.SUSPEND: suspend_licence,
-    LicenceAction.REINSTATE: reinstate_licence,
-    LicenceAction.REDUCE_SCOPE: reduce_licence_scope,
-    LicenceAction.REVOKE: revoke_licence,
-    LicenceAction.CANCEL: cancel_licence,
-}
-
-
 def _caller(request: HttpRequest) -> User:
     return cast(User, request.user)
 
@@ -187,18 +177,7 @@ def _exit(section: ExitSection | None) -> dict[str, Any] | None:
     if section is None:
         return None
     return {
-        "state": section.state.value,
-        "state_label": section.state_label,
-        "version": section.version,
-        "opened_on": section.opened_on,
-        "users_notified_on": section.users_notified_on,
-        "migration_deadline": section.migration_deadline,
-        "users_to_migrate": section.users_to_migrate,
-        "users_migrated": section.users_migrated,
-        "confirmed_on": section.confirmed_on,
-        "overdue": section.overdue,
-        "days_overdue": section.days_overdue,
-        "awaiting_plan_since": section.awaiting_plan_since,
+        **exit_fields(section),
         "available_actions": [action.value for action, _label in section.actions],
     }
 
@@ -206,7 +185,7 @@ def _exit(section: ExitSection | None) -> dict[str, Any] | None:
 def detail_payload(user: User, licence: Licence) -> dict[str, Any]:
     """The API's view of the read model queries.licence_detail, judged today."""
     detail = licence_detail(user, licence, today=legal_today())
-    actions = [action.value for action in detail.actions if action in DECISIONS]
+    actions = [action.value for action in detail.actions if action in LICENCE_DECISIONS]
     if may_request_cancellation(user, licence):
         actions.append(REQUEST_CANCELLATION)
     return {
@@ -215,16 +194,7 @@ def detail_payload(user: User, licence: Licence) -> dict[str, Any]:
         "holder_name_zh": detail.holder_name_zh,
         "holder_name_en": detail.holder_name_en,
         "uscc": detail.uscc,
-        "services": [
-            {
-                "code": service.code,
-                "name_en": service.name_en,
-                "name_zh": service.name_zh,
-                "areas_en": list(service.areas_en),
-                "areas_zh": list(service.areas_zh),
-            }
-            for service in detail.services
-        ],
+        "services": [service_payload(service) for service in detail.services],
         "conditions": list(detail.conditions),
         "issued_on": detail.issued_on,
         "valid_until": detail.valid_until,
@@ -297,10 +267,7 @@ def get_licence_certificate(request: HttpRequest, number: str) -> Any:
                 "Please tell the administrator."
             ),
         )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="licence-{licence.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return made_download(pdf, filename=f"licence-{licence.number}.pdf", content_type="application/pdf")
 
 
 # --- The decisions --------------------------------------------------------------------------------------
@@ -317,14 +284,12 @@ def _fields(action: LicenceAction | None, body: LicenceActionIn) -> dict[str, An
         value = getattr(body, name)
         if name not in declared:
             if value is not None:
-                raise FieldProblem(
-                    name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name}
-                )
+                raise field_not_taken(name)
             continue
         field = declared[name]
         if value is None:
             if field.required:
-                raise FieldProblem(name, "required", _("%(field)s is required for this action.") % {"field": name})
+                raise field_required(name)
             value = {} if isinstance(field, AreasKeptField) else field.default()
         values[name] = value
     return values
@@ -353,14 +318,14 @@ def take_licence_action(request: HttpRequest, number: str, action: str, payload:
             chosen = LicenceAction(action)
         except ValueError:
             raise NotFound("no such action") from None
-        if chosen not in DECISIONS:
+        if chosen not in LICENCE_DECISIONS:
             raise NotFound("no such action")
     fields = _fields(chosen, payload)
     # A refusal by the caller's role is a 403 (problems.py, as on the web), any other a 422.
     if chosen is None:
         request_cancellation(actor=user, licence=licence, on=legal_today(), expected_version=payload.expected_version)
     else:
-        DECISIONS[chosen](
+        LICENCE_DECISIONS[chosen](
             actor=user, licence=licence, on=legal_today(), expected_version=payload.expected_version, **fields
         )
     return detail_payload(user, access_licence(user, number))

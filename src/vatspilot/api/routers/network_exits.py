@@ -11,7 +11,6 @@ The list is the supervisors' (MIIT reviewers and local officers): anyone else ge
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django.contrib.auth.models import User
@@ -24,34 +23,22 @@ from vatspilot.api.pagination import PageIn, page_of_rows, page_schema, payload
 from vatspilot.api.schemas import ProblemOut
 from vatspilot.domain.licences.exit import ExitAction, ExitState
 from vatspilot.queries.network_exit_pages import exit_list_key, exit_rows
-from vatspilot.queries.network_exits import ExitRow, exit_section, supervises_exits
+from vatspilot.queries.network_exits import ExitRow, ExitSection, exit_section, supervises_exits
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.licences.exits import (
-    confirm_exit,
+    EXIT_WRITERS,
     exit_of,
-    file_exit_plan,
-    report_exit_done,
-    report_exit_progress,
-    send_exit_back,
 )
 from vatspilot.store.access import NotFound, access_licence
-from vatspilot.store.models import Licence, NetworkExit
+from vatspilot.store.models import Licence
 
 router = Router(tags=["exits"])
 licence_exit_router = Router(tags=["exits"])
 
 ERRORS: dict[int | str, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
 
+
 # The writer each step calls (the step's fields are its keyword parameters), as the site's exit_action.
-WRITERS: Mapping[ExitAction, Callable[..., NetworkExit]] = {
-    ExitAction.FILE_PLAN: file_exit_plan,
-    ExitAction.REPORT_PROGRESS: report_exit_progress,
-    ExitAction.REPORT_DONE: report_exit_done,
-    ExitAction.CONFIRM: confirm_exit,
-    ExitAction.SEND_BACK: send_exit_back,
-}
-
-
 def _summary(row: ExitRow) -> dict[str, Any]:
     return {
         "licence_number": row.licence_number,
@@ -69,14 +56,10 @@ def _summary(row: ExitRow) -> dict[str, Any]:
     }
 
 
-def exit_payload(user: User, licence: Licence) -> dict[str, Any]:
-    """The API's view of the read model queries.network_exits.exit_section, judged today; NotFound when
-    the licence has no exit."""
-    section = exit_section(user, licence, today=legal_today())
-    if section is None:
-        raise NotFound("no network exit")
+def exit_fields(section: ExitSection) -> dict[str, Any]:
+    """An exit's state, dates and counts as the API writes them: in the exit's own answer and in its
+    licence's (routers.licences)."""
     return {
-        "licence_number": section.licence_number,
         "version": section.version,
         "state": section.state.value,
         "state_label": section.state_label,
@@ -89,6 +72,18 @@ def exit_payload(user: User, licence: Licence) -> dict[str, Any]:
         "overdue": section.overdue,
         "days_overdue": section.days_overdue,
         "awaiting_plan_since": section.awaiting_plan_since,
+    }
+
+
+def exit_payload(user: User, licence: Licence) -> dict[str, Any]:
+    """The API's view of the read model queries.network_exits.exit_section, judged today; NotFound when
+    the licence has no exit."""
+    section = exit_section(user, licence, today=legal_today())
+    if section is None:
+        raise NotFound("no network exit")
+    return {
+        "licence_number": section.licence_number,
+        **exit_fields(section),
         "steps": [
             {
                 "on": step.on,
@@ -167,7 +162,7 @@ def take_exit_action(request: HttpRequest, number: str, action: str, payload: Ex
     except ValueError:
         raise NotFound("no such step") from None
     fields = exit_fields_for(chosen, payload)
-    WRITERS[chosen](
+    EXIT_WRITERS[chosen](
         actor=request.user,
         network_exit=network_exit,
         on=legal_today(),

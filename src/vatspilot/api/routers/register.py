@@ -15,7 +15,7 @@ from vatspilot.api.problems import FieldProblem
 from vatspilot.api.rendering import unchecked_answer
 from vatspilot.api.schemas import ProblemOut, RegisterLicenceOut
 from vatspilot.domain.licences.lifecycle import LicenceState
-from vatspilot.queries.register import RegisterLicence, register_key, register_licence, search_register
+from vatspilot.queries.register import LicensedService, RegisterLicence, register_key, register_licence, search_register
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.store.access import NotFound
 
@@ -25,6 +25,17 @@ ERRORS: dict[int | str, Any] = {404: ProblemOut, 422: ProblemOut, 429: ProblemOu
 TEXT_LIMIT = 200
 
 
+def service_payload(service: LicensedService) -> dict[str, Any]:
+    """A licensed service with its areas in both languages, as the register and a licence's detail write it."""
+    return {
+        "code": service.code,
+        "name_en": service.name_en,
+        "name_zh": service.name_zh,
+        "areas_en": list(service.areas_en),
+        "areas_zh": list(service.areas_zh),
+    }
+
+
 def licence_payload(licence: RegisterLicence) -> dict[str, Any]:
     return {
         "number": licence.number,
@@ -32,16 +43,7 @@ def licence_payload(licence: RegisterLicence) -> dict[str, Any]:
         "holder_name_en": licence.holder_name_en,
         "uscc": licence.uscc,
         "region": licence.region,
-        "services": [
-            {
-                "code": service.code,
-                "name_en": service.name_en,
-                "name_zh": service.name_zh,
-                "areas_en": list(service.areas_en),
-                "areas_zh": list(service.areas_zh),
-            }
-            for service in licence.services
-        ],
+        "services": [service_payload(service) for service in licence.services],
         "conditions": list(licence.conditions),
         "valid_from": licence.valid_from,
         "valid_until": licence.valid_until,

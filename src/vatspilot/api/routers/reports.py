@@ -11,7 +11,6 @@ a refusal is a 422 naming its field; a stale expected_version a 409."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django.contrib.auth.models import User
@@ -42,13 +41,10 @@ from vatspilot.services.lifecycle import Conflict
 from vatspilot.services.supervision.ingestion import stage_upload
 from vatspilot.services.supervision.report_lifecycle import OPERATIONAL_FIELDS, roles_of
 from vatspilot.services.supervision.reports import (
+    REPORT_WRITERS,
     OperationalData,
-    accept_report,
     open_report,
-    reopen_report,
-    return_report,
     save_report_data,
-    submit_report,
 )
 from vatspilot.store.access import NotFound, access_licence, access_report
 from vatspilot.store.models.supervision import QuarterlyReport, ReportPart
@@ -57,13 +53,6 @@ router = Router(tags=["reports"])
 
 ERRORS: dict[int | str, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
 WRITE_ERRORS: dict[int | str, Any] = {**ERRORS, 409: ProblemOut}
-
-_WRITERS: Mapping[ReportAction, Callable[..., QuarterlyReport]] = {
-    ReportAction.SUBMIT: submit_report,
-    ReportAction.REOPEN: reopen_report,
-    ReportAction.RETURN: return_report,
-    ReportAction.ACCEPT: accept_report,
-}
 
 
 def _caller(request: HttpRequest) -> User:
@@ -391,7 +380,9 @@ def take_report_action(request: HttpRequest, report_id: int, action: str, payloa
         # Whatever the body holds: this action is never the caller's to take on a report (as on the pages).
         raise PermissionDenied(_("Your role does not take this step on a report."))
     fields = action_fields(chosen, payload)
-    _WRITERS[chosen](actor=user, report=report, on=legal_today(), expected_version=payload.expected_version, **fields)
+    REPORT_WRITERS[chosen](
+        actor=user, report=report, on=legal_today(), expected_version=payload.expected_version, **fields
+    )
     return report_payload(user, access_report(user, report.pk))
 
 

@@ -20,7 +20,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from vatspilot.api.account_schemas import (
@@ -32,7 +31,7 @@ from vatspilot.api.account_schemas import (
     StaffActionOut,
 )
 from vatspilot.api.pagination import PageIn, page_of_queryset, page_schema, payload
-from vatspilot.api.problems import FieldProblem
+from vatspilot.api.problems import check_fields_taken
 from vatspilot.api.routers.accounts import refusal_of
 from vatspilot.api.schemas import ProblemOut
 from vatspilot.domain.applications import Role
@@ -152,11 +151,7 @@ def create_staff_account(request: HttpRequest, response: HttpResponse, body: Sta
 def _checked_fields(action: StaffAction, body: StaffActionIn) -> None:
     required, optional = _TAKES[action]
     sent = {name for name, value in body.model_dump().items() if value is not None}
-    for name in sorted(sent - set(required) - set(optional)):
-        raise FieldProblem(name, "field-not-taken", _("This action takes no field %(field)s.") % {"field": name})
-    for name in required:
-        if name not in sent:
-            raise FieldProblem(name, "required", _("%(field)s is required for this action.") % {"field": name})
+    check_fields_taken(sorted(sent), required, optional)
 
 
 @router.post(

@@ -12,7 +12,7 @@ is the fixed citation of the row, never the typed text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from django.contrib.auth.models import User
@@ -246,3 +246,13 @@ def reduce_licence_scope(
             details={"basis": row.citation, "removed_services": removed, "narrowed_areas": lost},
         )
     return current
+
+
+# The authority's decisions on a licence, each action's writer (the pages and the API act through this one table).
+LICENCE_DECISIONS: Mapping[LicenceAction, Callable[..., Licence]] = {
+    LicenceAction.SUSPEND: suspend_licence,
+    LicenceAction.REINSTATE: reinstate_licence,
+    LicenceAction.REDUCE_SCOPE: reduce_licence_scope,
+    LicenceAction.REVOKE: revoke_licence,
+    LicenceAction.CANCEL: cancel_licence,
+}

@@ -509,3 +509,13 @@ def send_exit_back(
             notify_context={"on": on, "reason": text},
         )
     return current
+
+
+# Each step of a network exit and its writer (the pages and the API act through this one table).
+EXIT_WRITERS: Mapping[ExitAction, Callable[..., NetworkExit]] = {
+    ExitAction.FILE_PLAN: file_exit_plan,
+    ExitAction.REPORT_PROGRESS: report_exit_progress,
+    ExitAction.REPORT_DONE: report_exit_done,
+    ExitAction.CONFIRM: confirm_exit,
+    ExitAction.SEND_BACK: send_exit_back,
+}

@@ -38,7 +38,7 @@ licence's face: the approved filings hold them, and the current particulars are 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -723,3 +723,11 @@ def _public(filing: LicenceFiling) -> dict[str, object]:
     if filing.kind == FilingKind.CHANGE.value:
         details.update(changes=_listed((filing.changes or {}).get("kinds")), late=filing.late)
     return details
+
+
+# The decisions on a change or renewal filing and their writers (the pages and the API act through this one table).
+FILING_WRITERS: Mapping[FilingAction, Callable[..., LicenceFiling]] = {
+    FilingAction.APPROVE: approve_filing,
+    FilingAction.REFUSE: refuse_filing,
+    FilingAction.WITHDRAW: withdraw_filing,
+}

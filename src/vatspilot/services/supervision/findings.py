@@ -11,7 +11,7 @@ show until MIIT lists the enterprise (services.licences.lists).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
@@ -301,3 +301,15 @@ def revoke_for_finding(
             spec, actor=actor, record=current, transition=row, role=role, on=on, note=text, extra={"reason": text}
         )
     return current
+
+
+# Each action on a finding and its writer (the pages and the API act through this one table).
+FINDING_WRITERS: Mapping[FindingAction, Callable[..., Finding]] = {
+    FindingAction.REPORT_REMEDIATION: report_remediation,
+    FindingAction.ACCEPT_REMEDIATION: accept_remediation,
+    FindingAction.REJECT_REMEDIATION: reject_remediation,
+    FindingAction.DISMISS: dismiss_finding,
+    FindingAction.ORDER_RECTIFICATION: order_rectification,
+    FindingAction.REDUCE_SCOPE: reduce_scope_for_finding,
+    FindingAction.REVOKE: revoke_for_finding,
+}

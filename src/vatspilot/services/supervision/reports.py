@@ -5,6 +5,7 @@ entry; the status moves only through the machine (services.supervision.report_li
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -232,3 +233,12 @@ def accept_report(*, actor: User, report: QuarterlyReport, on: date, expected_ve
     return lifecycle.run(
         reports_on(on), actor=actor, record=report, action=ReportAction.ACCEPT, on=on, expected_version=expected_version
     )
+
+
+# Each action on a quarterly report and its writer (the pages and the API act through this one table).
+REPORT_WRITERS: Mapping[ReportAction, Callable[..., QuarterlyReport]] = {
+    ReportAction.SUBMIT: submit_report,
+    ReportAction.REOPEN: reopen_report,
+    ReportAction.RETURN: return_report,
+    ReportAction.ACCEPT: accept_report,
+}

@@ -10,9 +10,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.downloads import stored_download
 from vatspilot.services.applications.documents import UploadRejected, add_document_version, check_may_upload
 from vatspilot.services.vocabulary import label
-from vatspilot.store.access import NotFound, access_application, access_document_version
+from vatspilot.store.access import access_application, access_document_version
 from vatspilot.web.forms import UploadForm
 
 
@@ -55,12 +56,6 @@ def upload(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, version_id: int) -> FileResponse:
     version = access_document_version(request.user, version_id)
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("document version not found") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=version.sanitised_name, content_type=version.content_type
+    return stored_download(
+        version.file, filename=version.sanitised_name, content_type=version.content_type, what="document version"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -12,7 +12,6 @@ nothing is written (the writers are one transaction each).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django import forms
@@ -26,35 +25,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.downloads import stored_download
 from vatspilot.domain.lifecycle import ROLE_NOT_ALLOWED
 from vatspilot.domain.supervision.findings import FindingAction, FindingState, Severity
 from vatspilot.queries.findings import FindingList, evidence_of, finding_detail, finding_list, findings_export
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.lifecycle import ActionRefused, Conflict
 from vatspilot.services.supervision.findings import (
-    accept_remediation,
-    dismiss_finding,
-    order_rectification,
-    reduce_scope_for_finding,
-    reject_remediation,
-    report_remediation,
-    revoke_for_finding,
+    FINDING_WRITERS,
 )
 from vatspilot.services.vocabulary import FINDING_ACTIONS, FINDING_EVENTS
 from vatspilot.store.access import NotFound, access_finding
 from vatspilot.store.models.supervision import Finding
 from vatspilot.web.exports import csv_response, xlsx_response
 from vatspilot.web.finding_forms import FindingFilterForm, field_label, finding_form
-
-_WRITERS: Mapping[FindingAction, Callable[..., Finding]] = {
-    FindingAction.REPORT_REMEDIATION: report_remediation,
-    FindingAction.ACCEPT_REMEDIATION: accept_remediation,
-    FindingAction.REJECT_REMEDIATION: reject_remediation,
-    FindingAction.DISMISS: dismiss_finding,
-    FindingAction.ORDER_RECTIFICATION: order_rectification,
-    FindingAction.REDUCE_SCOPE: reduce_scope_for_finding,
-    FindingAction.REVOKE: revoke_for_finding,
-}
 
 
 def _listing(request: HttpRequest) -> tuple[FindingFilterForm, list[str], FindingList]:
@@ -171,7 +155,7 @@ def finding_action(request: HttpRequest, finding_id: int, action: str) -> HttpRe
         detail = finding_detail(cast(User, request.user), finding, today=legal_today())
         return render(request, "web/findings/confirm_revoke.html", {"finding": detail, "form": form})
     try:
-        _WRITERS[chosen](
+        FINDING_WRITERS[chosen](
             actor=request.user,
             finding=finding,
             on=legal_today(),
@@ -197,10 +181,4 @@ def finding_action(request: HttpRequest, finding_id: int, action: str) -> HttpRe
 def evidence_download(request: HttpRequest, finding_id: int, evidence_id: int) -> FileResponse:
     finding = access_finding(request.user, finding_id)
     item = evidence_of(finding, evidence_id)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("evidence not found") from None
-    response = FileResponse(handle, as_attachment=True, filename=item.filename, content_type="application/octet-stream")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_download(item.file, filename=item.filename, content_type="application/octet-stream", what="evidence")

@@ -25,13 +25,11 @@ from vatspilot.domain.lifecycle import ROLE_NOT_ALLOWED
 from vatspilot.queries.licence_filings import filing_row, licence_filings
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.licences.filings import (
-    approve_filing,
+    FILING_WRITERS,
     current_profile,
     file_change,
     file_renewal,
     may_file,
-    refuse_filing,
-    withdraw_filing,
 )
 from vatspilot.services.lifecycle import ActionRefused, Conflict
 from vatspilot.services.vocabulary import FILING_ACTIONS
@@ -208,13 +206,6 @@ def filing_page(request: HttpRequest, number: str, filing_id: int) -> HttpRespon
     return _filing_page(request, access_filing(request.user, number, filing_id))
 
 
-_WRITERS = {
-    FilingAction.APPROVE: approve_filing,
-    FilingAction.REFUSE: refuse_filing,
-    FilingAction.WITHDRAW: withdraw_filing,
-}
-
-
 @login_required
 @require_POST
 def filing_action(request: HttpRequest, number: str, filing_id: int, action: str) -> HttpResponse:
@@ -228,7 +219,7 @@ def filing_action(request: HttpRequest, number: str, filing_id: int, action: str
         return _filing_page(request, filing, bound=form, errors=error_lines(form), status=422)
     fields: dict[str, Any] = {"reason": form.cleaned_data["reason"]} if chosen is not FilingAction.WITHDRAW else {}
     try:
-        _WRITERS[chosen](
+        FILING_WRITERS[chosen](
             actor=cast(User, request.user),
             filing=filing,
             on=legal_today(),

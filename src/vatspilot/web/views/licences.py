@@ -6,7 +6,6 @@ register as it stands."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django import forms
@@ -20,16 +19,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.downloads import made_download
 from vatspilot.domain.licences.lifecycle import LicenceAction
 from vatspilot.domain.lifecycle import ROLE_NOT_ALLOWED
 from vatspilot.queries.licence_detail import licence_detail
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.licences.actions import (
-    cancel_licence,
-    reduce_licence_scope,
-    reinstate_licence,
-    revoke_licence,
-    suspend_licence,
+    LICENCE_DECISIONS,
 )
 from vatspilot.services.licences.cancellation import may_request_cancellation, request_cancellation
 from vatspilot.services.licences.certificate import SigningKeyMissing, signed_certificate
@@ -56,10 +52,7 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
         )
         messages.error(request, text)
         return redirect("web:application", licence.application_id)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="licence-{licence.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return made_download(pdf, filename=f"licence-{licence.number}.pdf", content_type="application/pdf")
 
 
 # --- The licence page: the licence, its history, and the authority's decisions -----------------------
@@ -67,14 +60,6 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
 # The writer each decision's form calls (its fields, declared in domain.licences.action_fields, are the
 # writer's keyword parameters; a refusal that names one is shown with that field's label at the top of the
 # form).
-_DECISIONS: Mapping[LicenceAction, Callable[..., Licence]] = {
-    LicenceAction.SUSPEND: suspend_licence,
-    LicenceAction.REINSTATE: reinstate_licence,
-    LicenceAction.REDUCE_SCOPE: reduce_licence_scope,
-    LicenceAction.REVOKE: revoke_licence,
-    LicenceAction.CANCEL: cancel_licence,
-}
-
 # The holder's application for cancellation: not a row of the table (no status changes), so it has its
 # own form, posted to the actions URL under this name (a slug no LicenceAction takes).
 REQUEST_CANCELLATION = "request-cancellation"
@@ -113,7 +98,7 @@ def _page(
     forms_shown = [
         bound if bound is not None and bound.action is action else LicenceDecisionForm(action, licence)
         for action in detail.actions
-        if action in _DECISIONS
+        if action in LICENCE_DECISIONS
     ]
     reader = cast(User, request.user)
     cancellation_form = None
@@ -147,7 +132,7 @@ def licence_action(request: HttpRequest, number: str, action: str) -> HttpRespon
         chosen = LicenceAction(action)
     except ValueError:
         raise NotFound("no such action") from None
-    if chosen not in _DECISIONS:
+    if chosen not in LICENCE_DECISIONS:
         raise NotFound("no such action")
     form = LicenceDecisionForm(chosen, licence, data=request.POST)
     if not form.is_valid():
@@ -156,7 +141,7 @@ def licence_action(request: HttpRequest, number: str, action: str) -> HttpRespon
         ]
         return _page(request, licence, bound=form, refusal="; ".join(problems), status=422)
     try:
-        _DECISIONS[chosen](
+        LICENCE_DECISIONS[chosen](
             actor=request.user,
             licence=licence,
             on=legal_today(),

@@ -11,7 +11,6 @@ page refuses anyone but an administrator.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import cast
 
 from django.contrib import messages
@@ -31,12 +30,8 @@ from vatspilot.queries.exports import ExportColumn, export_table
 from vatspilot.queries.network_exits import ExitRow, exit_section, exits_in_reach, supervises_exits
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.services.licences.exits import (
-    confirm_exit,
+    EXIT_WRITERS,
     exit_of,
-    file_exit_plan,
-    report_exit_done,
-    report_exit_progress,
-    send_exit_back,
 )
 from vatspilot.services.lifecycle import ActionRefused, Conflict
 from vatspilot.services.vocabulary import EXIT_EVENTS
@@ -45,16 +40,8 @@ from vatspilot.store.models import Licence, NetworkExit
 from vatspilot.web.exit_forms import EXIT_FORMS, ExitStepForm, field_label
 from vatspilot.web.exports import csv_response, xlsx_response
 
+
 # The writer each step's form calls (the form's fields are its keyword parameters).
-_WRITERS: Mapping[ExitAction, Callable[..., NetworkExit]] = {
-    ExitAction.FILE_PLAN: file_exit_plan,
-    ExitAction.REPORT_PROGRESS: report_exit_progress,
-    ExitAction.REPORT_DONE: report_exit_done,
-    ExitAction.CONFIRM: confirm_exit,
-    ExitAction.SEND_BACK: send_exit_back,
-}
-
-
 def _exit_or_404(licence: Licence) -> NetworkExit:
     network_exit = exit_of(licence)
     if network_exit is None:
@@ -107,7 +94,7 @@ def exit_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
         ]
         return _page(request, licence, bound=form, refusal="; ".join(problems), status=422)
     try:
-        _WRITERS[chosen](
+        EXIT_WRITERS[chosen](
             actor=request.user,
             network_exit=network_exit,
             on=legal_today(),

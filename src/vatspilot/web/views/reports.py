@@ -9,7 +9,6 @@ version); the writers are one transaction each, so nothing is half-written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django.contrib import messages
@@ -37,12 +36,9 @@ from vatspilot.services.lifecycle import ActionRefused, Conflict
 from vatspilot.services.supervision.ingestion import stage_upload
 from vatspilot.services.supervision.report_lifecycle import roles_of
 from vatspilot.services.supervision.reports import (
-    accept_report,
+    REPORT_WRITERS,
     open_report,
-    reopen_report,
-    return_report,
     save_report_data,
-    submit_report,
 )
 from vatspilot.store.access import NotFound, access_licence, access_report
 from vatspilot.store.models import Licence
@@ -57,13 +53,6 @@ from vatspilot.web.report_forms import (
     error_lines,
     field_label,
 )
-
-_WRITERS: Mapping[ReportAction, Callable[..., QuarterlyReport]] = {
-    ReportAction.SUBMIT: submit_report,
-    ReportAction.REOPEN: reopen_report,
-    ReportAction.RETURN: return_report,
-    ReportAction.ACCEPT: accept_report,
-}
 
 
 def _refusal_text(refused: ActionRefused) -> str:
@@ -255,7 +244,7 @@ def report_action(request: HttpRequest, report_id: int, action: str) -> HttpResp
     if not form.is_valid():
         return _page(request, report, bound={"action_forms": form}, errors=error_lines(form), status=422)
     try:
-        _WRITERS[chosen](
+        REPORT_WRITERS[chosen](
             actor=_user(request),
             report=report,
             on=legal_today(),
