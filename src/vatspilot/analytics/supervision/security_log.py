@@ -169,8 +169,8 @@ def _china_day(column: str) -> pl.Expr:
 # Each typed column: the text it is read from, and how the texts the usual reading leaves are read
 # (whatever they read as there is what the column holds).
 _RETRIED: dict[str, tuple[str, Callable[[pl.Series], pl.Series]]] = {
-    "_time": ("time", lambda texts: _general_instants(texts)),
-    "_reported_at": ("reported_at", lambda texts: _general_instants(texts)),
+    "_time": ("time", _general_instants),
+    "_reported_at": ("reported_at", _general_instants),
     "_severity": ("severity", lambda texts: _lowercase(texts).cast(SEVERITY, strict=False)),
     "_grade": ("incident_grade", lambda texts: _grade_words(texts).cast(GRADE, strict=False)),
     "_status": ("status", lambda texts: _words(texts).cast(STATUS, strict=False)),
