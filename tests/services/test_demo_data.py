@@ -3,20 +3,17 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from django.apps import apps
+from demo_world import demo_built
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.test import override_settings
 from pilot_world import client_for
 
-from vatspilot.demo.data import accounts, create_demo, demo_exists
+from vatspilot.demo.data import accounts, demo_exists
 from vatspilot.demo.licences import demo_licences
 from vatspilot.domain.applications import State
 from vatspilot.queries.credit_lists import credit_lists
@@ -42,26 +39,12 @@ User = get_user_model()
 TODAY = date(2026, 11, 27)
 
 
-# The passwords' hashing is the accounts tests' business: here sixteen Argon2 hashes would take most of
-# the build's time.
-FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def _built(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The demo, built once for this module's tests (it takes seconds) inside a transaction that is rolled
-    back after the last; each test runs in its own transaction nested in it (the ``db`` fixture), so what
-    a test writes is undone before the next."""
-    media = tmp_path_factory.mktemp("demo-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, VATSPILOT_REPORT_DIR=media / "reports", PASSWORD_HASHERS=FAST_HASHING),
-        transaction.atomic(),
-    ):
-        importlib.import_module("vatspilot.store.migrations.0002_jurisdictions").load(apps, None)
-        create_demo(TODAY)
+    """The demo, built once for this module's tests (it takes seconds); each test runs in its own
+    transaction nested in the build's (the ``db`` fixture), so what a test writes is undone before the next."""
+    with django_db_blocker.unblock(), demo_built(TODAY, tmp_path_factory.mktemp("demo-media")):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -123,6 +123,7 @@ def test_labels_and_lists_take_each_languages_punctuation() -> None:
     assert _render(template, "zh-hans", label="业务", items=["B11", "B12"]) == "业务：B11、B12"
     assert _render(template, "en", label="Services", items=["B11", "B12"]) == "Services: B11, B12"
     assert _render("a{% sep %}b", "zh-hans") == "a、b"
+    assert (_render("a{% semicolon %}b", "zh-hans"), _render("a{% semicolon %}b", "en")) == ("a；b", "a; b")
 
 
 @pytest.mark.parametrize(

@@ -161,6 +161,8 @@ def test_an_overdue_clock_says_by_how_many_working_days(world: World, settings: 
 
     assert _dd(page, "clock-overdue") == "<strong>14 working days overdue</strong>"
     assert '<strong class="overdue">14 working days overdue</strong>' in queue
+    # Nothing is left, and no negative count says so a second time.
+    assert ("Working days left" in page, 'id="clock-left"' in page) == (False, False)
 
 
 def test_the_queues_actions_are_links_to_the_application_pages_forms(world: World) -> None:

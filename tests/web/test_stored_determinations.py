@@ -200,8 +200,8 @@ def test_a_v2_determination_shows_confidence_opening_area_and_the_u_warning(
         "from reliable secondary sources; M: not confirmed by a source (a widely repeated claim or a reasoned "
         "reading), to be verified; U: uncertain or "
         "conflicting sources",
-        "zh": "可信度代码： C1：已据官方文本或监管部门网页确认; C2：已据可靠的二手来源确认; "
-        "M：未经来源确认（广为流传的说法或推理解读），有待核实; U：不确定或来源相互矛盾",
+        "zh": "可信度代码： C1：已据官方文本或监管部门网页确认；C2：已据可靠的二手来源确认；"
+        "M：未经来源确认（广为流传的说法或推理解读），有待核实；U：不确定或来源相互矛盾",
     }[lang]
     assert legend in page
     assert V1_NOTE[lang] not in page

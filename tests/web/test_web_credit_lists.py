@@ -16,7 +16,7 @@ from pilot_world import World, client_for
 from tests.web.xlsx_cells import XLSX, cells, csv_rows, every_word, rows_as_csv, workbook
 from vatspilot.domain.applications import Role
 from vatspilot.domain.licences.credit_lists import CreditList
-from vatspilot.services.licences.lists import MIIT_AUTHORITY, list_enterprise
+from vatspilot.services.licences.lists import MIIT_AUTHORITY, REVOCATION_REASON, list_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +42,19 @@ def test_the_page_shows_each_list_then_the_removed_entries(listed: World) -> Non
         1,
         1,
     )
-    for text in ["海港云（上海）有限公司", USCC_A, "2025-09-01", "逾期未报送年度报告", MIIT_AUTHORITY]:
+    # The platform's own words in English (the authority, a revocation's reason); what an official typed, as typed.
+    for text in ["海港云（上海）有限公司", USCC_A, "2025-09-01", "逾期未报送年度报告"]:
         assert text in bad
-    for text in ["北方数据（北京）有限公司", USCC_B, "B2-20250001", "2025-09-02", "经营许可证被吊销"]:
+    assert "<td>Ministry of Industry and Information Technology (MIIT)</td>" in bad
+    assert MIIT_AUTHORITY not in bad
+    for text in ["北方数据（北京）有限公司", USCC_B, "B2-20250001", "2025-09-02", "<td>经营许可证被吊销</td>"]:
         assert text in dishonest
-    for text in ["Bad-record list: 北方数据（北京）有限公司", "2025-01-05", "2025-04-01", "已补报并经确认"]:
+    for text in [
+        'Bad-record list: <span lang="en">Northern Data (Beijing) Co., Ltd.</span>',
+        "2025-01-05",
+        "2025-04-01",
+        "已补报并经确认",
+    ]:
         assert text in removed
     assert "<h1>Bad-record and dishonest lists</h1>" in html
 
@@ -59,8 +67,44 @@ def test_the_chinese_page(listed: World) -> None:
         "<h2>电信业务经营失信名单</h2>",
         "已移出的记录",
         "列入机关",
+        f"<td>{MIIT_AUTHORITY}</td>",
+        '<span lang="zh-Hans">海港云（上海）有限公司</span></td>',
     ]:
         assert text in html
+    assert "Ministry of Industry" not in html
+    assert '<span lang="en">' not in html  # the Chinese page names an enterprise by its listed Chinese name
+
+
+def test_the_english_page_names_a_registered_enterprise_in_english_beside_its_listed_name(listed: World) -> None:
+    html = client_for(None).get("/lists/").content.decode()
+    bad = html[html.index('id="bad-record"') : html.index('id="dishonest"')]
+    english = '<span lang="en">Harbour Cloud (Shanghai) Co., Ltd.</span><br>'
+    assert f'<td>{english}<span lang="zh-Hans">海港云（上海）有限公司</span></td>' in bad
+    removed = html[html.index('id="removed"') :]
+    english = '<span lang="en">Northern Data (Beijing) Co., Ltd.</span><br>'
+    assert f'<td>Bad-record list: {english}<span lang="zh-Hans">北方数据（北京）有限公司</span></td>' in removed
+
+
+def test_a_revocations_fixed_reason_is_in_the_readers_language(world: World) -> None:
+    list_enterprise(
+        actor=world.users[Role.MIIT_REVIEWER],
+        list=CreditList.DISHONEST,
+        name="某公司",
+        uscc="91440300MA5G1A2B3R",  # not registered here
+        listed_on=date(2025, 10, 1),
+        reason=REVOCATION_REASON,
+    )
+    english = client_for(None).get("/lists/").content.decode()
+    assert (
+        "<td>The operating licence was revoked (Measures for the Administration of Telecommunications Business "
+        "Operating Licences, MIIT Order No. 42, Art. 42)</td>"
+    ) in english
+    chinese = client_for(None, "zh-hans").get("/lists/").content.decode()
+    assert f"<td>{REVOCATION_REASON}</td>" in chinese
+    # An enterprise not registered here: its listed name alone, in both languages.
+    assert '<td><span lang="zh-Hans">某公司</span></td>' in english
+    # The export keeps the text as listed.
+    assert REVOCATION_REASON in client_for(None).get("/lists/export.csv").content.decode("utf-8-sig")
 
 
 def test_empty_lists_say_so(world: World) -> None:

@@ -100,10 +100,11 @@ def test_the_holder_reads_the_finding_and_may_report_its_remediation(world: Worl
     html = response.content.decode()
     assert f"<h1>Finding #{finding.pk}</h1>" in html
     assert 'data-status="open"' in html
-    assert "<code>node:outside-mainland</code>" in html
-    assert "Pilot Notice: node lists (test basis)" in html
-    assert f'<span lang="zh-Hans">{CITATION_ZH}</span>' in html
-    assert "2025-10-31:\n          11 days left" in html
+    assert '<dd id="finding-rule" data-rule="node:outside-mainland">Node outside mainland China</dd>' in html
+    # The basis once, in the reader's language.
+    assert '<dd id="finding-basis">Pilot Notice: node lists (test basis)</dd>' in html
+    assert CITATION_ZH not in html
+    assert "2025-10-31: 11 days left" in html
     assert '<li class="ladder__rung ladder__rung--reached ladder__rung--current" data-rung="open"' in html
     assert "<td>n-7</td><td>8</td><td>203.0.113.9 resolves to US</td>" in html
     assert '<dt>Nodes concerned</dt><dd data-detail="nodes">2</dd>' in html
@@ -115,7 +116,7 @@ def test_the_holder_reads_the_finding_and_may_report_its_remediation(world: Worl
 def test_the_province_officer_and_miit_read_it_with_their_actions(world: World, finding: Finding) -> None:
     for role in (Role.LOCAL_OFFICER, Role.MIIT_REVIEWER):
         html = client_for(world.users[role]).get(url(finding)).content.decode()
-        assert "<code>node:outside-mainland</code>" in html
+        assert ">Node outside mainland China</dd>" in html
         # Not overdue yet (due 2025-10-31): only the dismissal.
         assert forms_on(html) == ["dismiss"], role
 

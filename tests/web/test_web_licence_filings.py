@@ -229,7 +229,7 @@ def test_the_pages_in_chinese(world: World, licence: Licence) -> None:
     file_renewal(actor=world.applicant, licence=licence, on=TODAY, launched={"B11": date(2025, 7, 1), "B25-05": None})
     html = client_for(world.applicant, "zh-hans").get(URL).content.decode()
     assert "变更申请和延续" in html
-    assert "延续：应于2030年3月4日前提出，即有效期届满（2030年6月2日）前90日。 剩余天数：1676。" in html
+    assert "延续：应于2030年3月4日前提出，即有效期届满（2030年6月2日）前90日。剩余天数：1676。" in html
     change = client_for(world.applicant, "zh-hans").get(f"{URL}filings/change/").content.decode()
     assert "股东（变更后）" in change
     assert "提交变更" in change
@@ -289,3 +289,42 @@ def test_the_holder_withdraws_from_the_licence_page(world: World, licence: Licen
     assert (response.status_code, response["Location"]) == (302, URL)
     filing.refresh_from_db()
     assert (filing.status, filing.decided_on) == ("withdrawn", TODAY)
+
+
+def test_a_filings_page_writes_what_was_filed_for_the_reader(world: World, licence: Licence) -> None:
+    filing = file_change(
+        actor=world.applicant,
+        licence=licence,
+        on=TODAY,
+        changed_on=date(2025, 7, 20),
+        kinds=["capital", "shareholders", "scope"],
+        registered_capital_cny=Decimal("50000000"),
+        shareholders=[
+            {"name": "Harbour Cloud Ltd", "jurisdiction": "HK", "percent": 40},
+            {"name": "张三", "jurisdiction": "CN", "percent": 60},
+        ],
+        services=[{"code": "B21", "scope": "edi"}, {"code": "B11"}],
+    )
+    url = f"{URL}filings/{filing.pk}/"
+
+    def particulars(language: str) -> list[str]:
+        html = client_for(world.applicant, language).get(url).content.decode()
+        pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", html, flags=re.S)
+        return [f"{what}={re.sub(r'<[^>]+>', '', value).strip()}" for what, value in pairs]
+
+    chinese = particulars("zh-hans")
+    assert chinese[4:7] == [
+        "变更后注册资本=50,000,000.00元",
+        "股东（变更后）=Harbour Cloud Ltd（HK）40%；张三（CN）60%",
+        "业务（变更后）=B21 在线数据处理与交易处理业务（电子数据交换业务）；B11 互联网数据中心业务",
+    ]
+    assert chinese[7].startswith("资格复核=") and chinese[7].endswith(
+        f"（截至2025年8月1日，规则库{filing.recheck['rulebook']}）"
+    )
+    english = particulars("en")
+    assert english[4:6] == [
+        "New registered capital=50,000,000.00",
+        "Shareholders after the change=Harbour Cloud Ltd (HK) 40%; 张三 (CN) 60%",
+    ]
+    assert english[6].startswith("Services after the change=B21 Online data processing and transaction processing (")
+    assert english[7].endswith(f" (as of 2025-08-01, rulebook {filing.recheck['rulebook']})")

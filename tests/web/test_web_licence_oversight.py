@@ -100,7 +100,7 @@ def test_the_filters(world: World, licences: None) -> None:
     assert rows(miit.get(URL, {"service": "B21"})) == ["B2-20250002"]
     assert rows(miit.get(URL, {"text": "B1-2025"})) == ["B1-20250003", "B1-20250001"]
     filtered = miit.get(URL, {"service": "B21", "text": "northern"}).content.decode()
-    assert '<option value="B21" selected>B21</option>' in filtered
+    assert '<option value="B21" selected>B21 Online data processing and transaction processing</option>' in filtered
     assert "1 of 3 licences" in filtered
     # the local officer filters their own licences only
     assert rows(client_for(world.users[Role.LOCAL_OFFICER]).get(URL, {"service": "B21"})) == []
@@ -130,7 +130,7 @@ def test_the_page_in_chinese(world: World, licences: None) -> None:
     assert ">需要关注</option>" in html
     assert ">网络退出：尚未提交退出方案</span>" in html
     assert ">90日内到期</span>" in html
-    assert "共 3 件许可证，显示 3 件" in html
+    assert "显示3张，共3张许可证" in html
     assert ">已吊销</td>" in html
 
 

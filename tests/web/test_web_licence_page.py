@@ -152,7 +152,9 @@ def test_a_reduction_removes_a_service(world: World, licence: Licence) -> None:
     assert [service["code"] for service in licence.services] == ["B11"]
     register = client_for(None).get(f"/register/{NUMBER}/").content.decode()
     assert "<td>Scope reduced</td>" in register
-    assert "Services removed: B25-05" in register
+    assert "Services removed: B25-05 Information protection and processing<br>Legal basis: " in register
+    chinese = client_for(None, "zh-hans").get(f"/register/{NUMBER}/").content.decode()
+    assert "<td>取消的业务：B25-05 信息保护和处理服务<br>法律依据：" in chinese
     assert REASON not in register  # the note stays off the public register
 
 
@@ -166,5 +168,5 @@ def test_the_page_in_chinese(world: World, licence: Licence) -> None:
     assert "<legend>吊销许可证</legend>" in html
     assert "<legend>缩减许可证业务范围</legend>" in html
     assert "B25-05 信息保护和处理服务</label>" in html
-    assert "B11: 上海市浦东新区和临港新片区</label>" in html
+    assert "B11：上海市浦东新区和临港新片区</label>" in html
     assert ">有效</span>" in html

@@ -255,7 +255,7 @@ def test_the_draft_lists_what_a_submission_still_lacks(world: World, report: Qua
 
 def test_the_chinese_report_page(world: World, report: QuarterlyReport) -> None:
     html = _html(client_for(world.applicant, "zh-hans").get(f"/reports/{report.pk}/"))
-    assert "季度报告 2025-Q4" in html
+    assert f"<h1>许可证 {report.licence.number} 的2025年第四季度报告</h1>" in html
     assert "保存草稿" in html
 
 
@@ -447,8 +447,14 @@ def test_submitting_raises_the_findings_listed_on_the_page(
         ("cross-border:mechanism", "high"),
     ]
     html = _html(client_for(world.users[Role.LOCAL_OFFICER]).get(f"/reports/{report.pk}/"))
+    names = {
+        "node:outside-licensed-area": "Node outside the licensed area",
+        "node:outside-mainland": "Node outside mainland China",
+        "node:declared-location-mismatch": "Node&#x27;s declared location not matching its address",
+        "cross-border:mechanism": "Cross-border data transfer mechanism",
+    }
     for pk, rule, _severity in findings:
-        assert f'<a href="/findings/{pk}/">{rule}</a>' in html
+        assert f'<td data-rule="{rule}"><a href="/findings/{pk}/">{names[rule]}</a></td>' in html
     assert "Report submitted" in html
     assert 'id="report-action-accept"' in html and 'id="report-action-return"' in html
     assert 'id="report-data"' not in html

@@ -77,9 +77,9 @@ def test_the_page_shows_the_work_and_the_charts_data(world: World) -> None:
     assert charts == {
         "categories": ["2025-Q3"],
         "series": [
-            {"name": "on time", "data": [0]},
-            {"name": "late", "data": [0]},
-            {"name": "missing", "data": [1]},
+            {"name": "On time", "data": [0]},
+            {"name": "Late", "data": [0]},
+            {"name": "Missing", "data": [1]},
         ],
     }
 

@@ -4,8 +4,10 @@ nothing of the application's content; malformed and unknown numbers answered ali
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from django.urls import reverse
 from pilot_world import ON, World, client_for
 
 from vatspilot.domain.applications import Action, Role, State
@@ -107,3 +109,43 @@ def test_unknown_and_malformed_numbers_are_answered_alike(world: World) -> None:
     message = "No application has this tracking number."
     assert all(message in response.content.decode() for response in (unknown, malformed, typed))
     assert anonymous.get("/track/").status_code == 200
+
+
+def _clock_panel(page: str) -> str:
+    start = page.index('<section class="panel" aria-labelledby="clock-heading">')
+    return " ".join(page[start : page.index("</section>", start)].split())
+
+
+def test_the_public_page_gives_the_clocks_days_as_the_application_page_does(world: World, settings: Any) -> None:
+    # Accepted on Friday 3 January 2025: the 60th working day is 3 April; on 24 April 74 were used, 14
+    # over the period. The tracker states the acceptance day and the counts, never what the dossier says.
+    settings.VATSPILOT_TODAY = date(2025, 4, 24)
+    application = world.drive_to(State.PRELIMINARY_ASSESSMENT, dates=[date(2025, 1, 2), date(2025, 1, 3)])
+    number = Application.objects.get(pk=application.pk).tracking_number
+    url = reverse("web:track_application", args=[number])
+
+    english = _clock_panel(client_for(None, "en").get(url).content.decode())
+    chinese = _clock_panel(client_for(None, "zh-hans").get(url).content.decode())
+
+    assert '<dt>Accepted on</dt> <dd><time datetime="2025-01-03">2025-01-03</time></dd>' in english
+    assert '<dd id="clock-overdue"><strong>14 working days overdue</strong></dd>' in english
+    assert "<dt>Working days used</dt> <dd>74</dd>" in english
+    assert "<dt>Due date</dt> <dd>2025-04-03</dd>" in english
+    assert "Working days left" not in english  # nothing is left; the overdue row says by how much
+    assert '<dt>受理日期</dt> <dd><time datetime="2025-01-03">2025年1月3日</time></dd>' in chinese
+    assert "<dt>已用工作日</dt> <dd>74</dd>" in chinese
+
+
+def test_a_decided_application_shows_the_days_its_decision_took(world: World, settings: Any) -> None:
+    # Submitted on Monday 3 March 2025, accepted on the 4th, approved on Monday 31 March: 19 working days.
+    settings.VATSPILOT_TODAY = date(2025, 6, 3)
+    application = world.drive_to(
+        State.APPROVED,
+        dates=[date(2025, 3, 3), date(2025, 3, 4), date(2025, 3, 10)] + [date(2025, 3, 20)] * 4 + [date(2025, 3, 31)],
+    )
+    number = Application.objects.get(pk=application.pk).tracking_number
+
+    panel = _clock_panel(client_for(None, "en").get(reverse("web:track_application", args=[number])).content.decode())
+
+    assert '<dt>Decided on</dt> <dd><time datetime="2025-03-31">2025-03-31</time></dd>' in panel
+    assert '<dd id="clock-outcome">Decided in 19 working days</dd>' in panel

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from vatspilot.demo.licences import create_demo_licences, file_demo_change
 from vatspilot.demo.supervision import create_demo_supervision
-from vatspilot.domain.applications import Action, State
+from vatspilot.domain.applications import Action, State, citations
 from vatspilot.services import applications as svc
 from vatspilot.services.accounts.identity import create_applicant, create_staff_user
 from vatspilot.services.applications.documents import add_document_version
@@ -148,7 +148,9 @@ STAFF = [
 ]
 
 _PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
-_BASIS = "MIIT Order No. 42, Art. 11; MIIT Communications Letter [2024] No. 107, items 2-3"
+# The decisions cite the review table's own citations (shown in the reader's language wherever read).
+_APPROVAL_BASIS = citations.APPROVAL
+_REFUSAL_BASIS = citations.DECISION
 
 # What the demo's officials write: sample content, in the language the demo's records are kept in.
 TOPOLOGY_ILLEGIBLE = "Overseas network topology: the diagram is illegible"
@@ -291,7 +293,7 @@ def _build(
         act(officer, Action.ACCEPT)
         act(officer, Action.COMPLETE_PRELIMINARY_ASSESSMENT, findings="Cross-border links need review.")
         act(users["mps"], Action.RECORD_OPINION, opinion="object")
-        act(users["miit"], Action.REFUSE, legal_basis=_BASIS, reasons=REFUSAL_REASONS)
+        act(users["miit"], Action.REFUSE, legal_basis=_REFUSAL_BASIS, reasons=REFUSAL_REASONS)
         return application
     act(officer, Action.ACCEPT)
     if target is State.PRELIMINARY_ASSESSMENT:
@@ -311,7 +313,7 @@ def _build(
     act(users["cac"], Action.RECORD_OPINION, opinion="concur_with_conditions", conditions=CAC_CONDITIONS)
     act(users["mps"], Action.RECORD_OPINION, opinion="concur")
     act(users["expert"], Action.RECORD_SECURITY_ASSESSMENT, result="positive", findings=ASSESSMENT_FINDINGS)
-    act(users["miit"], Action.APPROVE, legal_basis=_BASIS)
+    act(users["miit"], Action.APPROVE, legal_basis=_APPROVAL_BASIS)
     return application
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from vatspilot.domain.licences.credit_lists import CreditList
 from vatspilot.queries.exports import ExportColumn, ExportTable, export_table
-from vatspilot.store.models import CreditListEntry
+from vatspilot.store.models import CreditListEntry, Organisation
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -21,6 +21,7 @@ __all__ = [
     "ListedEntry",
     "credit_lists",
     "credit_lists_export",
+    "english_names",
     "listed_entries",
 ]
 
@@ -94,6 +95,17 @@ def credit_lists() -> CreditLists:
         dishonest=tuple(entry for entry in active if entry.list is CreditList.DISHONEST),
         removed=tuple(entry for entry in entries if entry.removed_on is not None),
     )
+
+
+def english_names(entries: Iterable[ListedEntry]) -> dict[str, str]:
+    """The English name of each listed enterprise registered on the platform, by USCC (one query; an
+    enterprise not registered here has none): the English page names it beside the name as listed."""
+    codes = {entry.uscc for entry in entries}
+    if not codes:
+        return {}
+    return {
+        uscc: name for uscc, name in Organisation.objects.filter(uscc__in=codes).values_list("uscc", "name") if name
+    }
 
 
 # The export's columns, declared once for the CSV and the XLSX: stable identifiers, the same in every

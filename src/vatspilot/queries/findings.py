@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -27,14 +28,15 @@ from django_stubs_ext import StrOrPromise
 from vatspilot.domain.licences.credit_lists import listing_due
 from vatspilot.domain.supervision.findings import LADDER, FindingAction, FindingState, Severity, rung
 from vatspilot.queries.exports import ExportColumn, ExportTable, export_table
+from vatspilot.queries.supervision_reports import MECHANISM_LABELS
 from vatspilot.rulebook.loader import default_rulebook
-from vatspilot.services import lifecycle
+from vatspilot.services import legal_text, lifecycle
 from vatspilot.services.lifecycle import ActionRefused
 from vatspilot.services.supervision.finding_lifecycle import findings_on
-from vatspilot.services.vocabulary import FINDING_EVENTS, FINDING_SEVERITIES, FINDING_STATES
+from vatspilot.services.vocabulary import CONFIDENCE, FINDING_EVENTS, FINDING_SEVERITIES, FINDING_STATES
 from vatspilot.store.access import NotFound, Reach, visible_findings
 from vatspilot.store.models import CreditListEntry, Role
-from vatspilot.store.models.supervision import Finding, FindingEvidence, SupervisionEvent
+from vatspilot.store.models.supervision import Finding, FindingEvidence, InspectionKind, SupervisionEvent
 
 __all__ = [
     "BadRecordListing",
@@ -82,14 +84,16 @@ _NOT_A_LINE = frozenset({"citation_zh", "listed"})
 class ListedNode:
     node_id: str
     line: int | None
-    detail: str
+    detail: str  # as stored (English)
+    shown: str  # in the reader's language (services.legal_text.detail_in)
 
 
 @dataclass(frozen=True)
 class DetailLine:
     key: str
     label: str
-    value: str
+    value: str  # as stored (the API's)
+    shown: str  # for the reader: words, dates and texts in their language
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,13 @@ class TimelineStep:
     role: str
     note: str
     rectification_due_on: str  # as the step set it ("" for none)
+
+    @property
+    def rectification_due_day(self) -> date | None:
+        try:
+            return date.fromisoformat(self.rectification_due_on) if self.rectification_due_on else None
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -143,8 +154,10 @@ class FindingDetail:
     holder_name_zh: str
     holder_name_en: str
     rule: str
+    rule_name: str  # in the reader's language (services.legal_text.rule_name; an unknown rule as typed)
     citation: str
     citation_zh: str
+    basis: str  # the legal basis in the reader's language, once (services.legal_text.basis_in)
     severity: Severity
     severity_label: str
     state: FindingState
@@ -178,6 +191,7 @@ class FindingRow:
     licence_number: str
     holder: str
     rule: str
+    rule_name: str
     severity: Severity
     severity_label: str
     state: FindingState
@@ -224,19 +238,52 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _details(details: dict[str, object]) -> tuple[tuple[ListedNode, ...], tuple[DetailLine, ...]]:
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+def _day(value: object) -> str:
+    try:
+        return formats.date_format(date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return str(value)
+
+
+def _shown(rule: str, key: str, value: object) -> str:
+    """A detail's value for the reader: the check's words and texts in their language, a date their
+    way, a list joined their way; what a person wrote as written."""
+    if isinstance(value, bool):
+        return _text(value)
+    if isinstance(value, list | tuple):
+        return ("；" if _chinese() else "; ").join(_shown(rule, key, item) for item in value)
+    text = str(value)
+    if key in ("detail", "reasons"):
+        return legal_text.detail_in(rule, text)
+    if key == "kind":
+        return str(dict(InspectionKind.choices).get(text, text))
+    if key in ("required", "on_file"):
+        return str(MECHANISM_LABELS.get("" if text == "none" and key == "on_file" else text, text))
+    if key == "confidence":
+        return str(CONFIDENCE.get(text, text))
+    if key.endswith("_on"):
+        return _day(text)
+    return text
+
+
+def _details(rule: str, details: dict[str, object]) -> tuple[tuple[ListedNode, ...], tuple[DetailLine, ...]]:
     listed = details.get("listed")
     nodes = tuple(
         ListedNode(
             node_id=str(node.get("id", "")),
             line=node.get("line") if isinstance(node.get("line"), int) else None,
             detail=str(node.get("detail", "")),
+            shown=legal_text.detail_in(rule, str(node.get("detail", ""))),
         )
         for node in (listed if isinstance(listed, list) else [])
         if isinstance(node, dict)
     )
     lines = tuple(
-        DetailLine(key=key, label=str(_DETAIL_LABELS.get(key, key)), value=_text(value))
+        DetailLine(key=key, label=str(_DETAIL_LABELS.get(key, key)), value=_text(value), shown=_shown(rule, key, value))
         for key, value in details.items()
         if key not in _NOT_A_LINE and value is not None and value != ""
     )
@@ -302,7 +349,7 @@ def finding_detail(actor: User | AnonymousUser, finding: Finding, *, today: date
     licence = finding.licence
     state, deadline, days_left, overdue = _deadline_facts(finding, today)
     details = finding.details if isinstance(finding.details, dict) else {}
-    nodes, lines = _details(details)
+    nodes, lines = _details(finding.rule, details)
     current = rung(state)
     evidence = (
         FindingEvidence.objects.filter(finding=finding).select_related("uploaded_by").order_by("uploaded_at", "pk")
@@ -315,8 +362,10 @@ def finding_detail(actor: User | AnonymousUser, finding: Finding, *, today: date
         holder_name_zh=licence.holder_name_zh,
         holder_name_en=licence.holder_name_en,
         rule=finding.rule,
+        rule_name=legal_text.rule_name(finding.rule),
         citation=finding.citation,
         citation_zh=str(details.get("citation_zh", "") or ""),
+        basis=legal_text.basis_in(finding.citation, str(details.get("citation_zh", "") or "")),
         severity=Severity(finding.severity),
         severity_label=str(FINDING_SEVERITIES[finding.severity]),
         state=state,
@@ -413,6 +462,7 @@ def _row(finding: Finding, today: date) -> FindingRow:
         licence_number=licence.number,
         holder=licence.holder_name_zh if zh else (licence.holder_name_en or licence.holder_name_zh),
         rule=finding.rule,
+        rule_name=legal_text.rule_name(finding.rule),
         severity=Severity(finding.severity),
         severity_label=str(FINDING_SEVERITIES[finding.severity]),
         state=state,

@@ -16,10 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import User
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vatspilot.domain.licences.filings import ChangeKind, FilingAction, FilingKind, FilingState
 from vatspilot.domain.licences.lifecycle import LicenceState
+from vatspilot.domain.shared.text import Lang
+from vatspilot.queries.rule_descriptions import scope_name, service_name
+from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.services.licences.filing_lifecycle import FILING_EVENT_PREFIX
 from vatspilot.services.licences.filings import filing_actions, ineligible_services, may_file, renewal_window
 from vatspilot.services.vocabulary import CHANGE_KINDS, FILING_KINDS, FILING_STATES
@@ -53,7 +57,10 @@ class FilingRow:
     changed_on: date | None
     late: bool
     change_labels: tuple[str, ...]
-    particulars: tuple[tuple[str, str], ...]  # (what, as filed), in the reader's language
+    particulars: tuple[tuple[str, str], ...]  # (what, as filed), in the reader's language (the API's)
+    # The same for the page: (what, value, how to write it: "day", "amount" or "text"), services and
+    # shareholders by their names in the reader's language and punctuation.
+    shown: tuple[tuple[str, object, str], ...]
     recheck: Recheck | None
     decided_on: date | None
     decision_note: str  # MIIT's reason for its approval or refusal
@@ -132,6 +139,80 @@ def _particulars(filing: LicenceFiling) -> tuple[tuple[str, str], ...]:
     return tuple(lines)
 
 
+def _chinese() -> bool:
+    return (get_language() or "").lower().startswith("zh")
+
+
+def _shareholders_shown(value: object) -> str:
+    rows = value if isinstance(value, list) else []
+    chinese = _chinese()
+    return ("；" if chinese else "; ").join(
+        (
+            f"{row.get('name', '')}（{row.get('jurisdiction', '')}）{row.get('percent', '')}%"
+            if chinese
+            else f"{row.get('name', '')} ({row.get('jurisdiction', '')}) {row.get('percent', '')}%"
+        )
+        for row in rows
+        if isinstance(row, Mapping)
+    )
+
+
+def _services_shown(value: object) -> str:
+    """Each service by its catalogue name, its scope's name after it: "B21 在线数据处理与交易处理业务（电子数据
+    交换）"."""
+    rows = value if isinstance(value, list) else []
+    rulebook = default_rulebook()
+    lang: Lang = "zh" if _chinese() else "en"
+    shown: list[str] = []
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        name = service_name(rulebook, str(row.get("code", "")), lang)
+        scope = row.get("scope")
+        if scope:
+            named = scope_name(rulebook, str(row.get("code", "")), str(scope), lang)
+            name = f"{name}（{named}）" if lang == "zh" else f"{name} ({named})"
+        shown.append(name)
+    return ("；" if lang == "zh" else "; ").join(shown)
+
+
+def _shown(filing: LicenceFiling) -> tuple[tuple[str, object, str], ...]:
+    """The particulars as the filing's page writes them: days and the capital for the page's filters to
+    write in the reader's format, services by their names, shareholders with the reader's brackets."""
+    lang: Lang = "zh" if _chinese() else "en"
+    if filing.kind == FilingKind.RENEWAL.value:
+        launched = filing.launched if isinstance(filing.launched, Mapping) else {}
+        rulebook = default_rulebook()
+        return tuple(
+            (
+                _("%(code)s %(name)s: launched on")
+                % {"code": code, "name": service_name(rulebook, str(code), lang).removeprefix(f"{code} ")},
+                day if day else _("never launched"),
+                "day" if day else "text",
+            )
+            for code, day in launched.items()
+        )
+    changes = filing.changes if isinstance(filing.changes, Mapping) else {}
+    kinds = _kinds(changes)
+    lines: list[tuple[str, object, str]] = []
+    for label, text in _particulars(filing):
+        lines.append((label, text, "text"))
+    by_label = {label: index for index, (label, _text, _how) in enumerate(lines)}
+    if ChangeKind.CAPITAL.value in kinds:
+        lines[by_label[_("New registered capital (CNY)")]] = (
+            _("New registered capital"),
+            changes.get("registered_capital_cny", ""),
+            "amount",
+        )
+    if ChangeKind.SHAREHOLDERS.value in kinds:
+        label = _("Shareholders after the change")
+        lines[by_label[label]] = (label, _shareholders_shown(changes.get("shareholders")), "text")
+    if ChangeKind.SCOPE.value in kinds:
+        label = _("Services after the change")
+        lines[by_label[label]] = (label, _services_shown(changes.get("services")), "text")
+    return tuple(lines)
+
+
 def _row(filing: LicenceFiling, actions: Sequence[FilingAction], notes: Mapping[int, str]) -> FilingRow:
     changes = filing.changes if isinstance(filing.changes, Mapping) else {}
     kinds = _kinds(changes)
@@ -147,6 +228,7 @@ def _row(filing: LicenceFiling, actions: Sequence[FilingAction], notes: Mapping[
         late=filing.late,
         change_labels=tuple(str(CHANGE_KINDS.get(kind, kind)) for kind in kinds),
         particulars=_particulars(filing),
+        shown=_shown(filing),
         recheck=_recheck(filing.recheck),
         decided_on=filing.decided_on,
         decision_note=notes.get(filing.pk, ""),

@@ -21,6 +21,7 @@ from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from vatspilot.domain.supervision.cross_border import RULE as CROSS_BORDER_RULE
 from vatspilot.domain.supervision.findings import FindingState, Severity
 from vatspilot.domain.supervision.obligations import ObligationKind, ObligationStatus
 from vatspilot.queries.network_exits import ExitRow, exits_in_reach
@@ -41,7 +42,6 @@ _OPEN = frozenset(
     }
 )
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (("0-30", 0, 30), ("31-90", 31, 90), ("90+", 91, None))
-CROSS_BORDER_RULE = "cross-border:mechanism"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from vatspilot.domain.supervision.cross_border import Mechanism
-from vatspilot.domain.supervision.findings import FindingState, Severity
+from vatspilot.domain.supervision.findings import FindingState
 from vatspilot.domain.supervision.obligations import ObligationKind, ObligationStatus
 from vatspilot.domain.supervision.reports import ReportAction, ReportRole, ReportState
 from vatspilot.services.lifecycle import available_actions_for
@@ -42,6 +42,7 @@ from vatspilot.services.supervision.ingestion import FORMATS
 from vatspilot.services.supervision.obligation_sweep import licence_obligations
 from vatspilot.services.supervision.report_lifecycle import OPERATIONAL_FIELDS, reports_on, roles_of
 from vatspilot.services.supervision.standing import HOLDER, standing_towards
+from vatspilot.services.vocabulary import FINDING_SEVERITIES, FINDING_STATES
 from vatspilot.store.access import NotFound, visible_findings
 from vatspilot.store.models import Licence
 from vatspilot.store.models.supervision import (
@@ -120,21 +121,10 @@ PART_LABELS: Mapping[str, StrOrPromise] = {
     ReportPart.NODE_LIST: pgettext_lazy("report page: quarterly report", "Node list"),
     ReportPart.SECURITY_LOG: pgettext_lazy("report page: quarterly report", "Security log"),
 }
-SEVERITY_LABELS: Mapping[str, StrOrPromise] = {
-    Severity.CRITICAL: pgettext_lazy("report page: finding severity", "Critical"),
-    Severity.HIGH: pgettext_lazy("report page: finding severity", "High"),
-    Severity.MEDIUM: pgettext_lazy("report page: finding severity", "Medium"),
-    Severity.LOW: pgettext_lazy("report page: finding severity", "Low"),
-}
-FINDING_STATE_LABELS: Mapping[str, StrOrPromise] = {
-    FindingState.OPEN: pgettext_lazy("report page: finding status", "Open"),
-    FindingState.REMEDIATION_REPORTED: pgettext_lazy("report page: finding status", "Remediation reported"),
-    FindingState.RECTIFICATION_ORDERED: pgettext_lazy("report page: finding status", "Rectification ordered"),
-    FindingState.SCOPE_REDUCED: pgettext_lazy("report page: finding status", "Scope reduced"),
-    FindingState.RESOLVED: pgettext_lazy("report page: finding status", "Resolved"),
-    FindingState.DISMISSED: pgettext_lazy("report page: finding status", "Dismissed"),
-    FindingState.REVOKED: pgettext_lazy("report page: finding status", "Licence revoked"),
-}
+# A finding's words are the finding pages' (services.vocabulary), so that a report's page and a finding's
+# say the same.
+SEVERITY_LABELS: Mapping[str, StrOrPromise] = FINDING_SEVERITIES
+FINDING_STATE_LABELS: Mapping[str, StrOrPromise] = FINDING_STATES
 MECHANISM_LABELS: Mapping[str, StrOrPromise] = {
     "": pgettext_lazy("report page", "None on file"),
     Mechanism.NONE: _("Not needed: no personal information or important data left China"),

@@ -18,7 +18,8 @@ from vatspilot.domain.applications import AGENCY_OF_ROLE, Action, State
 from vatspilot.domain.applications.clock import ClockStatus
 from vatspilot.domain.applications.roles import Agency
 from vatspilot.domain.applications.tracking import STAGE_OF_STATE, Stage, parse_tracking_number
-from vatspilot.services.applications.clock import clock_for
+from vatspilot.queries.application_review import ClockDates, clock_dates
+from vatspilot.services.applications.clock import clock_for, clock_settings
 from vatspilot.store.models import Application, ApplicationEvent, Opinion
 
 
@@ -53,6 +54,7 @@ class Tracking:
     decided_on: date | None
     outcome: str | None  # approved, refused, withdrawn
     clock: ClockStatus
+    clock_dates: ClockDates  # its start and stop days, and the working days over or past the period
 
 
 # The stages in order, and the stage each status stands in (domain.applications.tracking).
@@ -81,17 +83,14 @@ def track(text: str, *, today: date) -> Tracking | None:
     application = Application.objects.filter(tracking_number=number).first()
     if application is None:
         return None
-    events = list(
-        ApplicationEvent.objects.filter(application=application)
-        .order_by("at", "id")
-        .values_list("action", "to_state", "on", "role")
-    )
+    events = list(ApplicationEvent.objects.filter(application=application).order_by("at", "id"))
     reached: dict[Stage, date] = {}
     submitted_on: date | None = None
     # Each agency's opinion on the legal day its action was taken on (the event's day, as every stage's),
     # not the calendar day of its timestamp: the latest, since a voided opinion is given again.
     opinion_days: dict[str, date] = {}
-    for action, to_state, on, role in events:
+    for event in events:
+        action, to_state, on, role = event.action, event.to_state, event.on, event.role
         if action == Action.SUBMIT.value and submitted_on is None:
             submitted_on = on
         if action == Action.RECORD_OPINION.value and role in _AGENCY_OF_ROLE:
@@ -128,5 +127,6 @@ def track(text: str, *, today: date) -> Tracking | None:
         supplement_open=application.status in _SUPPLEMENTS,
         decided_on=reached.get(Stage.DECISION),
         outcome=application.status if ended else None,
-        clock=clock_for(application, today),
+        clock=(clock := clock_for(application, today)),
+        clock_dates=clock_dates(events, clock, clock_settings(today).start),
     )

@@ -7,6 +7,11 @@ English text up here, never by recomputing anything: the rulebook's own entries 
 entry carries its citation in both languages), then the workflow tables' citations
 (``domain/*/citations.py``, written in English only; their Chinese is ``WORKFLOW_CITATIONS_ZH``, which
 ``tests/services/test_legal_text.py`` holds complete). A text found in neither is shown as stored.
+
+The supervision's checks are named here too (`SUPERVISION_RULE_NAMES`, part of `RULE_NAMES`: the report
+checks' rules, the cross-border check's, an inspection's of each kind), and the texts they write into a
+finding's details are shown in the reader's language by `detail_in`, as `reason_in` does for a
+determination's reasons: the stored English matched against the rule's template, the Chinese filled.
 """
 
 from __future__ import annotations
@@ -16,15 +21,23 @@ import string
 from collections.abc import Iterator, Mapping
 from functools import cache
 
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from vatspilot.analytics.supervision.details import WORDS_ZH, DetailTemplate
+from vatspilot.analytics.supervision.node_list import MISMATCH, OUTSIDE_AREA, OUTSIDE_MAINLAND, CheckRule
+from vatspilot.analytics.supervision.node_list import RULES as NODE_RULES
+from vatspilot.analytics.supervision.security_log import RULES as LOG_RULES
 from vatspilot.domain.applications import citations as application_citations
 from vatspilot.domain.licences import citations as licence_citations
 from vatspilot.domain.shared.text import LocalizedText
 from vatspilot.domain.supervision import citations as supervision_citations
+from vatspilot.domain.supervision import cross_border
+from vatspilot.domain.supervision.findings import inspection_rule
 from vatspilot.rulebook.loader import default_rulebook
+from vatspilot.store.models.supervision import InspectionKind
 
 _NOTICE_107 = "《工业和信息化部关于开展增值电信业务扩大对外开放试点工作的通告》（工信部通信函〔2024〕107号）"
 _ORDER_42 = "《电信业务经营许可管理办法》（工业和信息化部令第42号）"
@@ -76,6 +89,24 @@ WORKFLOW_CITATIONS_ZH: Mapping[str, str] = {
     supervision_citations.RECTIFICATION: _NOTICE_107 + "，" + _SUPERVISION_SOURCE + "：退出机制，限期整改",
     supervision_citations.SCOPE_REDUCTION: _NOTICE_107 + "，" + _SUPERVISION_SOURCE + "：退出机制，缩减业务范围",
     supervision_citations.REVOCATION: _NOTICE_107 + "，" + _SUPERVISION_SOURCE + "：退出机制，吊销许可证并有序退出网络",
+    cross_border.CITATION: "《促进和规范数据跨境流动规定》（2024年3月22日）第五条至第八条（条款序号待核）",
+}
+
+# The rules of the supervision's checks: a quarterly report's (node list, security log, cross-border data)
+# and an inspection's of each kind (the rule an inspector picks; one typed otherwise is shown as typed).
+CHECK_RULES: tuple[CheckRule, ...] = (*NODE_RULES.values(), *LOG_RULES.values())
+SUPERVISION_RULE_NAMES: Mapping[str, StrOrPromise] = {
+    NODE_RULES[OUTSIDE_AREA].id: _("Node outside the licensed area"),
+    NODE_RULES[OUTSIDE_MAINLAND].id: _("Node outside mainland China"),
+    NODE_RULES[MISMATCH].id: _("Node's declared location not matching its address"),
+    LOG_RULES["incident-reported-late"].id: _("Cybersecurity incident reported late"),
+    LOG_RULES["incident-not-reported"].id: _("Cybersecurity incident not reported"),
+    LOG_RULES["vulnerability-overdue"].id: _("Vulnerability not remedied by its deadline"),
+    cross_border.RULE: _("Cross-border data transfer mechanism"),
+    inspection_rule(InspectionKind.PENETRATION_TEST.value): _("Found in a penetration test"),
+    inspection_rule(InspectionKind.CODE_AUDIT.value): _("Found in a code audit"),
+    inspection_rule(InspectionKind.CROSS_BORDER.value): _("Found in a cross-border data flow check"),
+    inspection_rule(InspectionKind.ON_SITE.value): _("Found in an on-site check"),
 }
 
 # The names of the rulebook's entries that have none of their own (regions and services are named in the
@@ -97,6 +128,7 @@ RULE_NAMES: Mapping[str, StrOrPromise] = {
     "prohibition:notice-107-b25-content": _("Content Notice 107 leaves out of information publishing"),
     "note:notice-107-channel": _("Notice 107 application channel"),
     "note:cepa-hk-mo": _("CEPA (Hong Kong and Macao service suppliers)"),
+    **SUPERVISION_RULE_NAMES,
 }
 
 
@@ -246,7 +278,87 @@ def rule_name(rule_id: str, language: str | None = None) -> str:
     if named is not None:
         return named.get("zh" if language == "zh" else "en")
     name = RULE_NAMES.get(rule_id)
-    return str(name) if name is not None else rule_id
+    if name is None:
+        return rule_id
+    with translation.override("zh-hans" if language == "zh" else "en"):
+        return str(name)
+
+
+def is_named(rule_id: str) -> bool:
+    """Whether ``rule_id`` has a name (`rule_name` gives something other than the id)."""
+    return rule_id in RULE_NAMES or rule_id in _rulebook_names()
+
+
+_RULE_ID = re.compile(r"(?<![\w:/.-])([a-z][a-z0-9-]*:[a-z0-9][a-z0-9-]*)")
+
+
+def name_ids(text: str, language: str | None = None) -> str:
+    """``text`` with each rule id in it that has a name replaced by that name in quotation marks
+    ("rulebook parameter:remediation-days" -> 'rulebook "Remediation deadline by severity, in days"')."""
+    language = language or reader_language()
+
+    def named(match: re.Match[str]) -> str:
+        rule_id = match.group(1)
+        if not is_named(rule_id):
+            return rule_id
+        return f"“{rule_name(rule_id, language)}”"
+
+    replaced = _RULE_ID.sub(named, text)
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=“)", "", replaced) if language == "zh" else replaced
+
+
+def basis_in(citation: str, citation_zh: str = "", language: str | None = None) -> str:
+    """A finding's legal basis in ``language`` (the reader's by default): the Chinese stored with it
+    (an automatic check's) or the citation's Chinese (`citation_in`), the English on an English page; the
+    rule ids in it named."""
+    language = language or reader_language()
+    text = citation_zh if language == "zh" and citation_zh else citation_in(citation, language)
+    return name_ids(text, language)
+
+
+@cache
+def _detail_templates() -> dict[str, tuple[DetailTemplate, ...]]:
+    """Each check rule's id -> the templates of the texts its findings' details hold."""
+    templates: dict[str, tuple[DetailTemplate, ...]] = {
+        rule.id: (rule.detail,) for rule in CHECK_RULES if rule.detail is not None
+    }
+    templates[cross_border.RULE] = tuple(DetailTemplate(en=text.en, zh=text.zh) for text in cross_border.REASONS)
+    return templates
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_CHINA_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\+08:00")
+
+
+def _value_zh(name: str, value: str) -> str:
+    """A placeholder's value in Chinese: its word (`WORDS_ZH`), a date or a China time the Chinese way
+    (2025年12月1日, 2025年11月3日 10:00), or as written."""
+    words = WORDS_ZH.get(name, {})
+    if value in words:
+        return words[value]
+    if (day := _ISO_DAY.fullmatch(value)) is not None:
+        year, month, dom = (int(part) for part in day.groups())
+        return f"{year}年{month}月{dom}日"
+    if (moment := _ISO_CHINA_TIME.fullmatch(value)) is not None:
+        y, mo, d, hour, minute, second = moment.groups()
+        clock = f"{hour}:{minute}" if second == "00" else f"{hour}:{minute}:{second}"
+        return f"{int(y)}年{int(mo)}月{int(d)}日 {clock}"
+    return value
+
+
+def detail_in(rule_id: str, text: str, language: str | None = None) -> str:
+    """A text a check wrote into a finding's details (stored in English), in ``language`` (the reader's
+    by default): matched against the rule's English templates, each value put into Chinese, the Chinese
+    template filled. A text no template matches (one a person wrote, an older wording) is shown as stored."""
+    language = language or reader_language()
+    if language != "zh" or not text:
+        return text
+    for template in _detail_templates().get(rule_id, ()):
+        pattern = _template_pattern(template.en)
+        match = pattern.fullmatch(text) if pattern is not None else None
+        if match is not None:
+            return template.zh.format(**{name: _value_zh(name, value) for name, value in match.groupdict().items()})
+    return text
 
 
 def citation_in(text: str, language: str | None = None) -> str:

@@ -12,10 +12,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
-from vatspilot.domain.supervision.findings import Severity
+from vatspilot.domain.supervision.findings import Severity, inspection_rule
 from vatspilot.queries.inspections import DrawOptions
+from vatspilot.services import legal_text
 from vatspilot.services.supervision.inspections import FoundIssue
+from vatspilot.services.vocabulary import FINDING_SEVERITIES
 from vatspilot.store.models import Jurisdiction
 from vatspilot.store.models.supervision import InspectionKind
 
@@ -23,6 +26,42 @@ from vatspilot.store.models.supervision import InspectionKind
 NATIONWIDE = "nationwide"
 _RULE = re.compile(r"^[a-z0-9][a-z0-9:._-]{0,99}$")
 _MAX_LINES = 200
+
+
+def _inspection_rules() -> list[str]:
+    return [inspection_rule(kind.value) for kind in InspectionKind]
+
+
+def inspection_rules_help() -> str:
+    """How to write the found issues, naming the rules of the inspection kinds and the severities in the
+    reader's language (a rule is typed by its name, in either language; another by its id)."""
+    zh = legal_text.reader_language() == "zh"
+    return _(
+        "One a line: rule | severity | what was found. The rules of the inspections: %(rules)s; another "
+        "rule may be typed as its id. Severity: %(severities)s. Leave empty when nothing was found."
+    ) % {
+        "rules": ("；" if zh else "; ").join(legal_text.rule_name(rule) for rule in _inspection_rules()),
+        "severities": ("、" if zh else ", ").join(str(FINDING_SEVERITIES[severity]) for severity in Severity),
+    }
+
+
+def _rule_of(text: str) -> str | None:
+    """A rule typed by its name (in either language, any case) or its id; None when it is neither."""
+    word = text.strip().lower()
+    for rule in _inspection_rules():
+        if word in {legal_text.rule_name(rule, "en").lower(), legal_text.rule_name(rule, "zh")}:
+            return rule
+    return text.strip() if _RULE.match(text.strip()) else None
+
+
+def _severity_of(text: str) -> Severity | None:
+    """A severity typed as its code (``high``, any case) or its word in either language (高危)."""
+    word = text.strip().lower()
+    for severity in Severity:
+        names = {severity.value, str(FINDING_SEVERITIES[severity]).lower()}
+        if word in names:
+            return severity
+    return None
 
 
 def suggested_seed(today: date) -> str:
@@ -47,8 +86,8 @@ class DrawForm(forms.Form):
         required=False,
         max_length=20000,
         help_text=_lazy(
-            "One a line: inspector_username: LICENCE-NUMBER (several numbers separated by commas). Conflicts "
-            "from the applications' records are added by themselves."
+            "One a line: an inspector's username, a colon, then the licence numbers (several separated by "
+            "commas). Conflicts from the applications' records are added by themselves."
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -73,8 +112,8 @@ class DrawForm(forms.Form):
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            person, colon, licences = line.partition(":")
-            numbers = [item.strip() for item in licences.split(",") if item.strip()]
+            person, colon, licences = line.replace("：", ":").partition(":")
+            numbers = [item.strip() for item in re.split(r"[,，、]", licences) if item.strip()]
             if not colon or not person.strip() or not numbers:
                 raise forms.ValidationError(
                     _("Line %(line)d: write it as inspector_username: LICENCE-NUMBER.") % {"line": number}
@@ -95,20 +134,16 @@ class RecordInspectionForm(forms.Form):
     done_on = forms.DateField(label=_lazy("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_lazy("Summary"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
     found = forms.CharField(
-        label=_lazy("Findings"),
+        label=pgettext_lazy("supervision", "Findings"),
         required=False,
         max_length=50000,
-        help_text=_lazy(
-            "One a line: rule | severity | what was found, e.g. inspection:penetration-test | high | admin "
-            "console reachable from the internet. Severity is critical, high, medium or low. Leave empty "
-            "when nothing was found."
-        ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, prefix="record", **kwargs)
         self.today = today
+        self.fields["found"].help_text = inspection_rules_help()
         self.initial.setdefault("done_on", today)
 
     def clean_done_on(self) -> date:
@@ -122,7 +157,6 @@ class RecordInspectionForm(forms.Form):
         lines = str(self.cleaned_data.get("found", "")).splitlines()
         if len(lines) > _MAX_LINES:
             raise forms.ValidationError(_("At most %(count)d lines.") % {"count": _MAX_LINES})
-        severities = [severity.value for severity in Severity]
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -131,16 +165,18 @@ class RecordInspectionForm(forms.Form):
                 raise forms.ValidationError(
                     _("Line %(line)d: write it as rule | severity | what was found.") % {"line": number}
                 )
-            rule, severity, description = parts
-            if not _RULE.match(rule):
+            typed_rule, severity, description = parts
+            rule = _rule_of(typed_rule)
+            if rule is None:
                 raise forms.ValidationError(
                     _("Line %(line)d: the rule is lower-case letters, digits and : . _ - (at most 100).")
                     % {"line": number}
                 )
-            if severity.lower() not in severities:
+            typed = _severity_of(severity)
+            if typed is None:
                 raise forms.ValidationError(
                     _("Line %(line)d: the severity is one of %(choices)s.")
-                    % {"line": number, "choices": ", ".join(severities)}
+                    % {"line": number, "choices": ", ".join(item.value for item in Severity)}
                 )
-            issues.append(FoundIssue(rule=rule, severity=Severity(severity.lower()), description=description))
+            issues.append(FoundIssue(rule=rule, severity=typed, description=description))
         return issues

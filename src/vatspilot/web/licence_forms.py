@@ -55,7 +55,7 @@ def _form_field(field: LicenceField, licence: Licence) -> forms.Field:
     zh = (get_language() or "").startswith("zh")
     if isinstance(field, AreasKeptField):
         choices = [
-            (f"{s.get('code', '')}{_AREA_SEPARATOR}{area}", f"{s.get('code', '')}: {shown}")
+            (f"{s.get('code', '')}{_AREA_SEPARATOR}{area}", f"{s.get('code', '')}{'：' if zh else ': '}{shown}")
             for s in services
             for area, shown in _areas(s, zh)
         ]

@@ -33,6 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from vatspilot.analytics.supervision.addresses import parse_addresses
+from vatspilot.analytics.supervision.details import DetailTemplate
 from vatspilot.analytics.supervision.ip_country import countries_of, known_country_codes
 from vatspilot.analytics.supervision.tabular import (
     DEFAULT_CHUNK_ROWS,
@@ -67,6 +68,14 @@ class CheckRule:
     citation_en: str
     citation_zh: str
     confidence: str  # C1, C2, M or U (legal-facts' legend)
+    detail: DetailTemplate | None = None  # what a finding of the rule says of each hit
+
+
+# What a node finding says of each node it lists (the same for the three rules).
+NODE_DETAIL = DetailTemplate(
+    en="node {node} at {address} declared in {location}, address country {country}",
+    zh="节点 {node}（地址 {address}）申报位置为 {location}，地址所属国家或地区为 {country}",
+)
 
 
 _REPORTING_EN = (
@@ -88,6 +97,7 @@ RULES: dict[str, CheckRule] = {
         "《电信业务经营许可管理办法》第九条、《电信条例》第九条（许可证覆盖一省或多省）；节点位于许可覆盖范围之外即超出许可范围，为平台的理解；"
         + _REPORTING_ZH,
         "U",
+        NODE_DETAIL,
     ),
     OUTSIDE_MAINLAND: CheckRule(
         "node:" + OUTSIDE_MAINLAND,
@@ -98,6 +108,7 @@ RULES: dict[str, CheckRule] = {
         "试点的数据本地化要求尚未查明（legal-facts 第11节第2项）：提请主管部门审查；"
         "境外节点适用数据出境检查（《促进和规范数据跨境流动规定》，2024年）；" + _REPORTING_ZH,
         "U",
+        NODE_DETAIL,
     ),
     MISMATCH: CheckRule(
         "node:" + MISMATCH,
@@ -107,6 +118,7 @@ RULES: dict[str, CheckRule] = {
         "《电信业务经营许可管理办法》第三十五条（经营者对报告内容的真实性负责；该条针对年报，平台将其适用于季度节点清单）；"
         + _REPORTING_ZH,
         "U",
+        NODE_DETAIL,
     ),
 }
 CHANGES = ("added", "removed", "moved-abroad")
@@ -278,12 +290,11 @@ def check_nodes(nodes: pl.DataFrame, area: Collection[str] | None) -> pl.DataFra
     for flag in FLAGS:
         rule = RULES[flag]
         hits = flagged.filter(pl.col(flag))
-        detail = pl.format(
-            "node {} at {} declared in {}, address country {}",
-            pl.col("id"),
-            pl.col("address"),
-            pl.col("location"),
-            pl.col("country").fill_null("unknown"),
+        detail = NODE_DETAIL.expr(
+            node=pl.col("id"),
+            address=pl.col("address"),
+            location=pl.col("location"),
+            country=pl.col("country").fill_null("unknown"),
         )
         parts.append(
             hits.select(

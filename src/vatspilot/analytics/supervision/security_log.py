@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from vatspilot.analytics.supervision.details import DetailTemplate
 from vatspilot.analytics.supervision.node_list import CheckRule
 from vatspilot.analytics.supervision.tabular import (
     DEFAULT_CHUNK_ROWS,
@@ -72,6 +73,20 @@ TIME_FORMAT_HINT = "not a date and time (ISO 8601, e.g. 2025-11-03T10:00:00+08:0
 INCIDENT_HOURS = "parameter:incident-report-hours"
 REMEDIATION_DAYS = "parameter:remediation-days"
 
+# What each finding says of its line (times in China time, as ISO 8601 with their offset; dates ISO).
+INCIDENT_LATE_DETAIL = DetailTemplate(
+    en="{grade} incident at {time} reported at {reported_at}, deadline {deadline} ({hours} h)",
+    zh="{grade}网络安全事件发生于{time}，报告于{reported_at}，报告时限为{deadline}（{hours}小时）",
+)
+INCIDENT_MISSING_DETAIL = DetailTemplate(
+    en="{grade} incident at {time} not reported, deadline {deadline} ({hours} h)",
+    zh="{grade}网络安全事件发生于{time}，未报告，报告时限为{deadline}（{hours}小时）",
+)
+VULNERABILITY_DETAIL = DetailTemplate(
+    en="{severity} vulnerability {vulnerability} {status} since {found_on}, due {due_on} ({days} days)",
+    zh="{severity}漏洞 {vulnerability} 自{found_on}起{status}，整改期限为{due_on}（{days}天）",
+)
+
 RULES: dict[str, CheckRule] = {
     "incident-reported-late": CheckRule(
         "log:incident-reported-late",
@@ -82,6 +97,7 @@ RULES: dict[str, CheckRule] = {
         "《国家网络安全事件报告管理办法》（国家互联网信息办公室）第二条至第四条（2025年11月1日起施行）："
         "较大及以上网络安全事件，关键信息基础设施运营者1小时内、其他网络运营者4小时内报告",
         "C1",
+        INCIDENT_LATE_DETAIL,
     ),
     "incident-not-reported": CheckRule(
         "log:incident-not-reported",
@@ -91,6 +107,7 @@ RULES: dict[str, CheckRule] = {
         "《国家网络安全事件报告管理办法》（国家互联网信息办公室）第二条至第四条（2025年11月1日起施行）："
         "较大及以上网络安全事件逾期未报告",
         "C1",
+        INCIDENT_MISSING_DETAIL,
     ),
     "vulnerability-overdue": CheckRule(
         "log:vulnerability-overdue",
@@ -101,6 +118,7 @@ RULES: dict[str, CheckRule] = {
         "《网络产品安全漏洞管理规定》第八条、《网络安全法》第二十二条（及时修补，未规定天数）："
         "平台按严重程度设定的整改期限（规则库 parameter:remediation-days）",
         "U",
+        VULNERABILITY_DETAIL,
     ),
 }
 
@@ -332,25 +350,23 @@ def check_incidents(log: pl.DataFrame, rulebook: Rulebook, operator: str, as_of:
             _findings(
                 late,
                 "incident-reported-late",
-                pl.format(
-                    "{} incident at {} reported at {}, deadline {} ({} h)",
-                    pl.col("incident_grade").cast(pl.String),
-                    _china("time"),
-                    _china("reported_at"),
-                    _china("deadline"),
-                    "hours",
+                INCIDENT_LATE_DETAIL.expr(
+                    grade=pl.col("incident_grade").cast(pl.String),
+                    time=_china("time"),
+                    reported_at=_china("reported_at"),
+                    deadline=_china("deadline"),
+                    hours="hours",
                 ),
                 pl.lit(None, dtype=pl.String),
             ),
             _findings(
                 missing,
                 "incident-not-reported",
-                pl.format(
-                    "{} incident at {} not reported, deadline {} ({} h)",
-                    pl.col("incident_grade").cast(pl.String),
-                    _china("time"),
-                    _china("deadline"),
-                    "hours",
+                INCIDENT_MISSING_DETAIL.expr(
+                    grade=pl.col("incident_grade").cast(pl.String),
+                    time=_china("time"),
+                    deadline=_china("deadline"),
+                    hours="hours",
                 ),
                 pl.lit(None, dtype=pl.String),
             ),
@@ -382,14 +398,13 @@ def check_vulnerabilities(log: pl.DataFrame, remediation_days: Mapping[str, int]
     return _findings(
         due,
         "vulnerability-overdue",
-        pl.format(
-            "{} vulnerability {} {} since {}, due {} ({} days)",
-            "severity",
-            "vulnerability_id",
-            "status",
-            pl.col("found_on").cast(pl.String),
-            pl.col("due_on").cast(pl.String),
-            "days",
+        VULNERABILITY_DETAIL.expr(
+            severity="severity",
+            vulnerability="vulnerability_id",
+            status="status",
+            found_on=pl.col("found_on").cast(pl.String),
+            due_on=pl.col("due_on").cast(pl.String),
+            days="days",
         ),
         pl.col("vulnerability_id"),
         pl.col("severity").cast(pl.String),  # an overdue vulnerability is as severe as the vulnerability

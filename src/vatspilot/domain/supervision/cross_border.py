@@ -34,7 +34,11 @@ import enum
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from vatspilot.domain.shared.text import LocalizedText
+
 __all__ = [
+    "REASONS",
+    "RULE",
     "CrossBorderOutcome",
     "Mechanism",
     "Thresholds",
@@ -48,6 +52,44 @@ CITATION = (
     "(article numbers unverified)"
 )
 CONFIDENCE = "C2"
+RULE = "cross-border:mechanism"  # the rule of the finding a report's check raises
+
+# Why a mechanism is required, in both languages: the English is what an outcome's reasons hold (the
+# numbers grouped by thousands), the Chinese is what a Chinese page shows for it.
+CII_REASON = LocalizedText(
+    en="a critical information infrastructure operator provides data abroad",
+    zh="关键信息基础设施运营者向境外提供数据",
+)
+IMPORTANT_DATA_REASON = LocalizedText(en="important data is provided abroad", zh="向境外提供重要数据")
+ORDINARY_ABOVE_REASON = LocalizedText(
+    en="personal information of more than {limit} people",
+    zh="向境外提供超过{limit}人的个人信息（不含敏感个人信息）",
+)
+SENSITIVE_ABOVE_REASON = LocalizedText(
+    en="sensitive personal information of more than {limit} people",
+    zh="向境外提供超过{limit}人的敏感个人信息",
+)
+ORDINARY_BAND_REASON = LocalizedText(
+    en="personal information of {low} to {high} people",
+    zh="向境外提供{low}人至{high}人的个人信息（不含敏感个人信息）",
+)
+SENSITIVE_UP_TO_REASON = LocalizedText(
+    en="sensitive personal information of up to {limit} people",
+    zh="向境外提供不超过{limit}人的敏感个人信息",
+)
+EXEMPT_REASON = LocalizedText(
+    en="personal information of fewer than {limit} people, none sensitive",
+    zh="向境外提供不足{limit}人的个人信息，且无敏感个人信息",
+)
+REASONS: tuple[LocalizedText, ...] = (
+    CII_REASON,
+    IMPORTANT_DATA_REASON,
+    ORDINARY_ABOVE_REASON,
+    SENSITIVE_ABOVE_REASON,
+    ORDINARY_BAND_REASON,
+    SENSITIVE_UP_TO_REASON,
+    EXEMPT_REASON,
+)
 
 
 class Mechanism(enum.StrEnum):
@@ -119,27 +161,28 @@ def required_mechanism(
     transfers = ordinary > 0 or sensitive > 0 or volumes.important_data
     reasons: list[str] = []
     if volumes.critical_infrastructure_operator and transfers:
-        reasons.append("a critical information infrastructure operator provides data abroad")
+        reasons.append(CII_REASON.en)
     if volumes.important_data:
-        reasons.append("important data is provided abroad")
+        reasons.append(IMPORTANT_DATA_REASON.en)
     if ordinary > limits.assessment_ordinary_above:
-        reasons.append(f"personal information of more than {limits.assessment_ordinary_above:,} people")
+        reasons.append(ORDINARY_ABOVE_REASON.en.format(limit=f"{limits.assessment_ordinary_above:,}"))
     if sensitive > limits.assessment_sensitive_above:
-        reasons.append(f"sensitive personal information of more than {limits.assessment_sensitive_above:,} people")
+        reasons.append(SENSITIVE_ABOVE_REASON.en.format(limit=f"{limits.assessment_sensitive_above:,}"))
     if reasons:
         required = Mechanism.SECURITY_ASSESSMENT
     elif ordinary >= limits.exempt_ordinary_below or sensitive > 0:
         required = Mechanism.STANDARD_CONTRACT_OR_CERTIFICATION
         if ordinary >= limits.exempt_ordinary_below:
             reasons.append(
-                f"personal information of {limits.exempt_ordinary_below:,} to "
-                f"{limits.assessment_ordinary_above:,} people"
+                ORDINARY_BAND_REASON.en.format(
+                    low=f"{limits.exempt_ordinary_below:,}", high=f"{limits.assessment_ordinary_above:,}"
+                )
             )
         if sensitive > 0:
-            reasons.append(f"sensitive personal information of up to {limits.assessment_sensitive_above:,} people")
+            reasons.append(SENSITIVE_UP_TO_REASON.en.format(limit=f"{limits.assessment_sensitive_above:,}"))
     elif transfers:
         required = Mechanism.EXEMPT
-        reasons.append(f"personal information of fewer than {limits.exempt_ordinary_below:,} people, none sensitive")
+        reasons.append(EXEMPT_REASON.en.format(limit=f"{limits.exempt_ordinary_below:,}"))
     else:
         required = Mechanism.NONE
     on_boundary = ordinary == limits.assessment_ordinary_above or (

@@ -154,3 +154,12 @@ FINDING_WORKFLOW: Workflow[FindingState, FindingAction, FindingRole, FindingFact
 def rung(state: FindingState) -> int | None:
     """How far up the ladder a finding stands (0: open), or None off the ladder (remedied or closed)."""
     return LADDER.index(state) if state in LADDER else None
+
+
+INSPECTION_RULE_PREFIX = "inspection:"
+
+
+def inspection_rule(kind: str) -> str:
+    """The rule an inspection of ``kind`` (an inspection kind's value, ``penetration_test``) names its
+    findings by: ``inspection:penetration-test``. Inspectors may type others; these are the known ones."""
+    return INSPECTION_RULE_PREFIX + kind.replace("_", "-")

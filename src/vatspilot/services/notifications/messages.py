@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vatspilot.services import legal_text
 from vatspilot.services.accounts.language import languages_of
 from vatspilot.services.notifications.kinds import NotificationKind
 from vatspilot.store.models import Application, Jurisdiction, Notification, Organisation
@@ -260,6 +261,8 @@ def render_in(language: str, kind: str, context: Mapping[str, object]) -> tuple[
     subject, body = message_of(kind)
     with translation.override(language):
         values = {name: _as_text(value) for name, value in context.items()}
+        if "legal_basis" in values:  # a citation the platform knows reads in the reader's language
+            values["legal_basis"] = legal_text.citation_in(values["legal_basis"])
         return str(subject) % values, str(body) % values
 
 

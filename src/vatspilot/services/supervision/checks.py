@@ -47,7 +47,6 @@ __all__ = ["node_changes", "node_frame", "run_report_checks"]
 
 OPERATOR_KIND = "other"  # see the module's readings
 LISTED_NODES = 100  # the nodes a node finding lists by name (its count is always whole)
-_CROSS_BORDER_RULE = "cross-border:mechanism"
 
 
 def node_frame(upload: ReportUpload) -> pl.DataFrame:
@@ -164,10 +163,10 @@ def _cross_border_findings(
     finding, new = raise_finding(
         actor=None,
         licence=licence,
-        rule=_CROSS_BORDER_RULE,
+        rule=cross_border.RULE,
         citation=cross_border.CITATION,
         severity=Severity.HIGH if outcome.missing else Severity.MEDIUM,
-        fingerprint=f"report:{report.pk}:{_CROSS_BORDER_RULE}",
+        fingerprint=f"report:{report.pk}:{cross_border.RULE}",
         on=on,
         report=report,
         details={

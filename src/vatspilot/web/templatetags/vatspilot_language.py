@@ -8,33 +8,70 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.services import legal_text
+from vatspilot.services.licences.filings import CHANGE_FILING_DAYS
+from vatspilot.services.licences.lists import MIIT_AUTHORITY, REVOCATION_REASON
 from vatspilot.services.notifications.messages import render_stored
+from vatspilot.services.vocabulary import CHANGE_KINDS
 
 register = template.Library()
 
-# The names of the particulars a licence's public history records (the register's "Particulars").
+# The names of the particulars a licence's public history records (the register's "Particulars"), in the
+# order the register lists them: every key a licence event's public ``details`` may hold (services/licences:
+# actions, expiry, filings, exits; tests/web/test_register_particulars.py holds the services to it).
 DETAIL_NAMES: Mapping[str, StrOrPromise] = {
-    "basis": _("Legal basis"),
+    "filing": pgettext_lazy("register particulars", "Filing"),
+    "kind": pgettext_lazy("register particulars", "Kind of filing"),
+    "changes": pgettext_lazy("register particulars", "What changed"),
+    "changed_on": _("The change took effect on"),
+    "late": _("Filed late"),
+    "renewal_deadline": pgettext_lazy("register particulars", "Renewal to be filed by"),
+    "valid_until_before": pgettext_lazy("register particulars", "Valid until, before the renewal"),
+    "valid_until": pgettext_lazy("register particulars", "Valid until, after the renewal"),
+    "services_before": pgettext_lazy("register particulars", "Services before the change"),
+    "services": _("Services after the change"),
     "removed_services": _("Services removed"),
     "narrowed_areas": _("Areas withdrawn"),
-    "filing": _("Filing"),
     "users_notified_on": _("Users told on"),
-    "migration_deadline": _("Migration deadline"),
     "users_to_migrate": _("Users to migrate"),
     "users_migrated": _("Users migrated"),
+    "migration_deadline": _("Migration deadline"),
     "confirmed_on": _("Confirmed on"),
+    "basis": _("Legal basis"),
 }
+
+# The particulars whose value is a day (stored as ISO text), a list of service codes, or a flag that is
+# named when set and says nothing when not.
+_DAYS = frozenset({"changed_on", "renewal_deadline", "valid_until_before", "valid_until", "users_notified_on"})
+_SERVICE_LISTS = frozenset({"services_before", "services", "removed_services"})
+_FLAGS = frozenset({"late"})
+
+
+# A filing's kind as the register names a filing (FILING_KINDS names the kind of a filing's form).
+FILING_KIND_NAMES: Mapping[str, StrOrPromise] = {
+    "change": pgettext_lazy("register particulars", "Change filing"),
+    "renewal": pgettext_lazy("register particulars", "Renewal filing"),
+}
+
+
+@dataclass(frozen=True)
+class FiledAs:
+    """What the register knows of a filing from its first step: its kind and the day it was filed."""
+
+    kind: str
+    on: date
 
 
 def _chinese() -> bool:
@@ -113,9 +150,22 @@ def comma() -> str:
 
 
 @register.simple_tag
+def semicolon() -> str:
+    """Between clauses or definitions: the full-width semicolon in Chinese, "; " in English."""
+    return "；" if _chinese() else "; "
+
+
+@register.simple_tag
 def stop() -> str:
     """The end of a sentence: "。" in Chinese, ". " in English."""
     return "。" if _chinese() else ". "
+
+
+@register.simple_tag
+def gap() -> str:
+    """The space English puts between two sentences, or between words and a bracket that follows them
+    ("2026-07-15 (inspection)"); Chinese puts none ("2026年7月15日（检查）", "…。下一句")."""
+    return "" if _chinese() else " "
 
 
 class _ParenNode(template.Node):
@@ -174,27 +224,178 @@ def day(value: Any) -> str:
 
 @register.filter
 def detail_name(key: Any) -> str:
-    """The name of a particular in a licence's public history."""
+    """The name of a particular in a licence's public history (a key no service writes: as it is, spaced)."""
     name = DETAIL_NAMES.get(str(key))
     return str(name) if name is not None else str(key).replace("_", " ")
 
 
+def _stored(text: Any) -> Any:
+    """A particular as the register's read model hands it (a text; JSON for what was not a text), read back
+    into what was stored: a list, a mapping, a number, a flag. A plain text stays as it is."""
+    if not isinstance(text, str) or not text or text[0] not in "[{0123456789-tfn":
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@register.filter
+def service_name(code: Any) -> str:
+    """A catalogue code with its name in the reader's language ("B25-05 信息保护和处理服务"); a code the
+    rulebook does not know is shown as it is."""
+    named = legal_text.rule_name(f"catalogue:{code}")
+    return str(code) if named == f"catalogue:{code}" else named
+
+
+@register.filter
+def service_names(codes: Any) -> str:
+    """Catalogue codes, each with its name, as the reader's language lists them."""
+    if codes is None:
+        return ""
+    listed = [codes] if isinstance(codes, str) else list(codes)
+    return enum([service_name(code) for code in listed])
+
+
+def _areas_withdrawn(value: Any) -> str:
+    """``{"B21": ["Shanghai"]}``: each service named with the areas it lost, in brackets."""
+    if not isinstance(value, Mapping):
+        return "" if value is None else str(value)
+    parts = []
+    for code, areas in value.items():
+        listed = areas if isinstance(areas, list) else [areas]
+        inner = enum([licence_area(area) for area in listed])
+        parts.append(f"{service_name(code)}（{inner}）" if _chinese() else f"{service_name(code)} ({inner})")
+    return ("；" if _chinese() else "; ").join(parts)
+
+
+def _filing_text(value: Any, kind: Any, filings: Mapping[int, FiledAs] | None, own: bool) -> str:
+    """The filing an event concerns, as a reader knows it: its kind and the day it was filed ("2026年10月2日
+    提出的变更申请"); on the filing's own first step, its kind alone. Never the store's number."""
+    filed = filings.get(value) if filings and isinstance(value, int) else None
+    kind_code = str(kind) if kind else (filed.kind if filed else "")
+    label = str(FILING_KIND_NAMES.get(kind_code, kind_code)) if kind_code else ""
+    if filed is None or own:
+        return label
+    if not label:
+        label = str(DETAIL_NAMES["filing"])
+    return pgettext("register particulars", "%(kind)s of %(day)s") % {"kind": label, "day": day(filed.on)}
+
+
+def _value_text(name: str, value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if name == "basis":
+        return citation(value)
+    if name in _DAYS or name.endswith(("_on", "_deadline")):
+        return day(value)
+    if name in _SERVICE_LISTS:
+        return enum([service_name(code) for code in (value if isinstance(value, list) else [value])])
+    if name == "narrowed_areas":
+        return _areas_withdrawn(value)
+    if name == "changes":
+        listed = value if isinstance(value, list) else [value]
+        return enum([str(CHANGE_KINDS.get(str(kind), kind)) for kind in listed])
+    if name == "kind":
+        return str(FILING_KIND_NAMES.get(str(value), value))
+    if name == "filing":
+        return _filing_text(value, None, None, own=False)
+    if name in _FLAGS:
+        return str(DETAIL_NAMES[name]) if value is True else ""
+    if isinstance(value, list):
+        return enum(value)
+    if isinstance(value, Mapping):
+        return ("；" if _chinese() else "; ").join(f"{key}{colon()}{item}" for key, item in value.items())
+    return str(value)
+
+
 @register.filter
 def detail_value(text: Any, key: Any) -> str:
-    """A particular's value for the reader: the basis as a citation in their language, a date in their
-    format, anything else as recorded."""
-    if str(key) == "basis":
-        return citation(text)
-    if str(key).endswith(("_on", "_deadline")):
-        return day(text)
-    if isinstance(text, str) and text.startswith("["):
-        try:
-            listed = json.loads(text)
-        except ValueError:
-            return text
-        if isinstance(listed, list):
-            return enum(listed)
-    return "" if text is None else str(text)
+    """A particular's value for the reader: the basis as a citation in their language, a day in their
+    format, services by their names, the kinds of filing and of change by their names, a flag as its name
+    alone (nothing when unset)."""
+    return _value_text(str(key), _stored(text))
+
+
+def _late(on: date | None) -> str:
+    """The late flag's words: how many days a change had to be filed in (the rulebook's parameter in force
+    on ``on``, the day it was filed), or just "filed late" when the day is not known."""
+    days = default_rulebook().parameter(CHANGE_FILING_DAYS, on) if on is not None else None
+    if not isinstance(days, int):
+        return str(DETAIL_NAMES["late"])
+    return pgettext("register particulars", "Filed more than %(days)s days after the change") % {"days": days}
+
+
+def particulars(
+    details: Iterable[tuple[str, Any]],
+    filings: Mapping[int, FiledAs] | None = None,
+    *,
+    action: str = "",
+    on: date | None = None,
+) -> list[tuple[str, str]]:
+    """An event's public particulars as the register shows them: (name, value) pairs in DETAIL_NAMES's
+    order, each written for the reader, those with nothing to say left out. A flag set is its name alone
+    (value ""): the late flag says how many days a change had to be filed in on ``on``. The filing is named
+    by its kind and the day it was filed (``filings``, from the history's own first steps), its kind folded
+    into it; on the filing's own first step (``action`` "filing.file"), by its kind alone."""
+    stored = {str(key): _stored(value) for key, value in details}
+    shown: list[tuple[str, str]] = []
+    for key in [*DETAIL_NAMES, *sorted(key for key in stored if key not in DETAIL_NAMES)]:
+        if key not in stored or (key == "kind" and "filing" in stored):
+            continue
+        value = stored[key]
+        if key in _FLAGS:
+            if value is True:
+                shown.append((_late(on), ""))
+            continue
+        if key == "filing":
+            own = action == "filing.file"
+            text = _filing_text(value, stored.get("kind"), filings, own=own)
+            if text:
+                shown.append((detail_name("kind" if own else key), text))
+            continue
+        text = _value_text(key, value)
+        if text:
+            shown.append((detail_name(key), text))
+    return shown
+
+
+@register.filter(name="particulars")
+def particulars_filter(details: Any) -> list[tuple[str, str]]:
+    """``{% for name, text in event.details|particulars %}``: particulars without the history's context."""
+    return particulars(details or ())
+
+
+# The texts the platform itself writes on the credit lists, in Chinese as a list publishes them
+# (services.licences.lists): the English page gives them in English; the Chinese page as written.
+LISTED_TEXTS: Mapping[str, StrOrPromise] = {
+    MIIT_AUTHORITY: pgettext_lazy("credit lists", "Ministry of Industry and Information Technology (MIIT)"),
+    REVOCATION_REASON: pgettext_lazy(
+        "credit lists",
+        "The operating licence was revoked (Measures for the Administration of Telecommunications Business "
+        "Operating Licences, MIIT Order No. 42, Art. 42)",
+    ),
+}
+
+
+@register.filter
+def listed_text(text: Any) -> str:
+    """A credit list's authority or reason: the platform's own words in the reader's language; what an
+    official typed, as typed."""
+    if text is None:
+        return ""
+    if _chinese():
+        return str(text)
+    named = LISTED_TEXTS.get(str(text))
+    return str(named) if named is not None else str(text)
+
+
+@register.filter
+def listed_english(names: Any, uscc: Any) -> str:
+    """``{{ english_names|listed_english:entry.uscc }}``: the listed enterprise's English name, if known."""
+    if not isinstance(names, Mapping):
+        return ""
+    return str(names.get(str(uscc), ""))
 
 
 @register.filter

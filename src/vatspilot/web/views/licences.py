@@ -76,7 +76,8 @@ class CancellationRequestForm(forms.Form):
     )
 
     def __init__(self, licence: Licence, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="cancellation", **kwargs)
+        # The box comes before its label, a whole sentence: no colon after it.
+        super().__init__(*args, prefix="cancellation", label_suffix="", **kwargs)
         self.initial["expected_version"] = licence.version
 
 

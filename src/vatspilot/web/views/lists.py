@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from vatspilot.queries.credit_lists import credit_lists, credit_lists_export
+from vatspilot.queries.credit_lists import credit_lists, credit_lists_export, english_names
 from vatspilot.services.calendar.legal_day import legal_today
 from vatspilot.web.exports import csv_response, xlsx_response
 
@@ -18,7 +19,11 @@ from vatspilot.web.exports import csv_response, xlsx_response
 @login_not_required
 @require_GET
 def lists(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/lists/lists.html", {"lists": credit_lists()})
+    lists = credit_lists()
+    chinese = (get_language() or "").lower().startswith("zh")
+    # The English page names each enterprise in English too, beside the name the list records.
+    names = {} if chinese else english_names(lists.every_entry)
+    return render(request, "web/lists/lists.html", {"lists": lists, "english_names": names})
 
 
 @login_not_required

@@ -37,6 +37,7 @@ from vatspilot.queries.register import (
     search_register,
 )
 from vatspilot.services.calendar.legal_day import legal_today
+from vatspilot.services.licences.filing_lifecycle import FILING_EVENT_PREFIX
 from vatspilot.services.vocabulary import (
     LICENCE_EVENTS,
     LICENCE_HISTORY_EVENTS,
@@ -45,6 +46,10 @@ from vatspilot.services.vocabulary import (
     LICENCE_VERDICTS,
 )
 from vatspilot.web.exports import csv_response, xlsx_response
+from vatspilot.web.templatetags.vatspilot_language import FiledAs, particulars
+
+# The first step of a holder's filing on the licence's history (services.licences.filings).
+_FILING_FILED = f"{FILING_EVENT_PREFIX}file"
 
 # The words are the licence's vocabulary (services/vocabulary.py), shared with the licence page.
 STATES = LICENCE_STATES
@@ -156,19 +161,35 @@ def _entry(number: str) -> RegisterEntry | None:
     return register_entry(number, today=legal_today())
 
 
+def _filings_filed(entry: RegisterEntry) -> dict[int, FiledAs]:
+    """Each filing on the licence's history by its number, with its kind and the day it was filed."""
+    filed: dict[int, FiledAs] = {}
+    for event in entry.history:
+        if event.action != _FILING_FILED:
+            continue
+        details = dict(event.details)
+        number, kind = details.get("filing", ""), details.get("kind", "")
+        if number.isdigit():
+            filed[int(number)] = FiledAs(kind=kind, on=event.on)
+    return filed
+
+
 @login_not_required
 @require_GET
 def register_licence(request: HttpRequest, number: str) -> HttpResponse:
     entry = _entry(number)
     if entry is None:
         raise Http404(number)
-    # The history holds the network exit's steps too, in the exit's states (services.vocabulary).
+    # The history holds the network exit's steps too, in the exit's states (services.vocabulary); a step on
+    # a filing names it by its kind and the day it was filed, which the filing's first step tells.
+    filings = _filings_filed(entry)
     history = [
         (
             event,
             LICENCE_HISTORY_EVENTS.get(event.action, event.action),
             LICENCE_HISTORY_STATES.get(event.from_state, event.from_state),
             LICENCE_HISTORY_STATES.get(event.to_state, event.to_state),
+            particulars(event.details, filings, action=event.action, on=event.on),
         )
         for event in entry.history
     ]

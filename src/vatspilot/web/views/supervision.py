@@ -9,12 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from vatspilot.queries.exports import ExportColumn, export_table
 from vatspilot.queries.supervision_dashboard import Dashboard, LateObligation, OverdueFinding, supervision_dashboard
 from vatspilot.services.calendar.legal_day import legal_today
+from vatspilot.services.vocabulary import FINDING_SEVERITIES
 from vatspilot.web.exports import csv_response, xlsx_response
+from vatspilot.web.templatetags.vatspilot_findings import month_label, quarter_label
 
 LATE_COLUMNS: tuple[ExportColumn[LateObligation], ...] = (
     ExportColumn("licence_number", 18, lambda row: row.licence_number),
@@ -52,18 +55,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     board = _dashboard(request)
     charts = {
         "findings_by_month": {
-            "categories": [month for month, _counts in board.findings_by_month],
+            "categories": [month_label(month) for month, _counts in board.findings_by_month],
             "series": [
-                {"name": severity, "data": [counts[index] for _month, counts in board.findings_by_month]}
+                {
+                    "name": str(FINDING_SEVERITIES[severity]),
+                    "data": [counts[index] for _month, counts in board.findings_by_month],
+                }
                 for index, severity in enumerate(board.severities)
             ],
         },
         "reports_by_quarter": {
-            "categories": [label for label, *_rest in board.reports_by_quarter],
+            "categories": [quarter_label(label) for label, *_rest in board.reports_by_quarter],
             "series": [
-                {"name": _("on time"), "data": [row[1] for row in board.reports_by_quarter]},
-                {"name": _("late"), "data": [row[2] for row in board.reports_by_quarter]},
-                {"name": _("missing"), "data": [row[3] for row in board.reports_by_quarter]},
+                {"name": _("On time"), "data": [row[1] for row in board.reports_by_quarter]},
+                {"name": _("Late"), "data": [row[2] for row in board.reports_by_quarter]},
+                {"name": pgettext("supervision", "Missing"), "data": [row[3] for row in board.reports_by_quarter]},
             ],
         },
     }
