@@ -24,11 +24,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 VATSPILOT = ROOT / ".venv" / "bin" / "vatspilot"
 sys.path.insert(0, str(ROOT / "tests" / "support"))
+from demo_answers import ELIGIBILITY_ANSWERS  # noqa: E402
 from live_server import free_port, serving  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -89,21 +89,6 @@ def _licence_number(org_key: str) -> Callable[[], tuple[Any, ...]]:
 
 def _first_rule() -> tuple[Any, ...]:
     return ("cap:notice-107",)
-
-
-# The eligibility check's answers for its result page: a wholly Hong Kong-owned enterprise in Pudong.
-ELIGIBILITY_ANSWERS = urlencode(
-    {
-        "province": "310000",
-        "district": "310115",
-        "registered_capital_cny": "10000000",
-        "ownership": '[{"name": "Harbour Cloud Ltd", "jurisdiction": "HK", "percent": 100}]',
-        "service_B11": "on",
-        "service_B25-05": "on",
-        "service_area_kind": "provincial",
-        "check": "1",
-    }
-)
 
 
 # --- The pages ------------------------------------------------------------------------------------------

@@ -63,7 +63,9 @@ def test_e2e_report_findings_draw_inspection_and_the_ladder(
         expect(page.locator(f"#part-{part}")).to_contain_text(f"On file: {sample}")
     page.locator("form#report-action-submit").get_by_role("button").click()
     findings = page.locator("#findings")
-    for rule in ("node:outside-licensed-area", "node:outside-mainland", "log:incident-reported-late"):
+    # Each by its rule's name (the id stays in the row's data-rule).
+    names = ("Node outside the licensed area", "Node outside mainland China", "Cybersecurity incident reported late")
+    for rule in names:
         expect(findings).to_contain_text(rule)
     report.refresh_from_db()
     assert (report.status, str(report.submitted_on)) == ("submitted", "2025-10-08")

@@ -379,6 +379,13 @@ def test_a_rejected_node_list_shows_line_field_and_reason_and_stores_nothing(
     assert ReportUpload.objects.count() == 0
     page = _html(client_for(world.applicant).get(f"/reports/{report.pk}/"))
     assert "First error: line 3, field address:" in page
+    # In Chinese, the reasons too (the stored run keeps the English the CLI and the API give).
+    chinese = _html(client_for(world.applicant, "zh-hans").get(f"/reports/{report.pk}/runs/{run.pk}/progress"))
+    assert (
+        "<tr><td>4</td><td>role</td><td>不是以下取值之一：idc, cdn-edge, offshore-cache, access, other</td></tr>"
+        in (chinese)
+    )
+    assert "第一个错误：第 3 行，字段 address：不是IP地址或CIDR地址段。" in chinese
 
 
 def test_a_file_of_the_wrong_format_is_refused_naming_the_field(

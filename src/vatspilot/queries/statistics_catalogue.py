@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from vatspilot.queries.exports import Cell
@@ -28,7 +28,7 @@ TABLE_TITLES: Mapping[str, StrOrPromise] = {
     "decision-time": gettext_lazy("Time from submission to decision"),
     "in-progress": gettext_lazy("Applications in progress, by stage"),
     "supervision-reports": gettext_lazy("Quarterly reports"),
-    "supervision-findings": gettext_lazy("Findings"),
+    "supervision-findings": pgettext_lazy("supervision", "Findings"),
     "supervision-inspections": gettext_lazy("Random inspections"),
 }
 

@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from vatspilot.analytics.supervision import rejections
 from vatspilot.analytics.supervision.details import WORDS_ZH, DetailTemplate
 from vatspilot.analytics.supervision.node_list import MISMATCH, OUTSIDE_AREA, OUTSIDE_MAINLAND, CheckRule
 from vatspilot.analytics.supervision.node_list import RULES as NODE_RULES
@@ -359,6 +360,27 @@ def detail_in(rule_id: str, text: str, language: str | None = None) -> str:
         if match is not None:
             return template.zh.format(**{name: _value_zh(name, value) for name, value in match.groupdict().items()})
     return text
+
+
+def rejection_in(reason: str, language: str | None = None) -> str:
+    """Why an upload's line was refused (stored in English, as the CLI and the API give it), in ``language``
+    (the reader's by default): matched against the readers' templates (analytics.supervision.rejections),
+    the Chinese filled with the same values. A reason no template matches is shown as stored."""
+    language = language or reader_language()
+    if language != "zh" or not reason:
+        return reason
+    for template in rejections.REJECTIONS:
+        pattern = _template_pattern(template.en)
+        match = pattern.fullmatch(reason) if pattern is not None else None
+        if match is not None:
+            return template.zh.format(**match.groupdict())
+    return reason
+
+
+def rejected_field(field: str, language: str | None = None) -> str:
+    """The field an upload's error names: a column as the file names it, a whole line in the reader's words."""
+    language = language or reader_language()
+    return rejections.ROW_FIELD_ZH if language == "zh" and field == rejections.ROW_FIELD else field
 
 
 def citation_in(text: str, language: str | None = None) -> str:

@@ -15,8 +15,10 @@ import ipaddress
 
 import polars as pl
 
-NOT_AN_ADDRESS = "not an IP address or CIDR"
-HOST_BITS_SET = "CIDR has host bits set"
+from vatspilot.analytics.supervision import rejections
+
+NOT_AN_ADDRESS = rejections.NOT_AN_ADDRESS.en
+HOST_BITS_SET = rejections.HOST_BITS_SET.en
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 # Python's ipaddress refuses leading zeros in an octet (ambiguous octal), and so does this.

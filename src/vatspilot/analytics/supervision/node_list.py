@@ -32,6 +32,7 @@ from pathlib import Path
 
 import polars as pl
 
+from vatspilot.analytics.supervision import rejections
 from vatspilot.analytics.supervision.addresses import parse_addresses
 from vatspilot.analytics.supervision.details import DetailTemplate
 from vatspilot.analytics.supervision.ip_country import countries_of, known_country_codes
@@ -137,25 +138,25 @@ def _location_checks(provinces: frozenset[str], divisions: Collection[str] | Non
     code = location.str.to_uppercase()
     reason = (
         pl.when(location.is_null())
-        .then(pl.lit("required"))
+        .then(pl.lit(rejections.REQUIRED.en))
         .when(six_digits & province.is_in(list(NOT_MAINLAND_PROVINCES)))
-        .then(pl.lit("Hong Kong, Macao and Taiwan are not mainland China: give the ISO code (HK, MO or TW)"))
+        .then(pl.lit(rejections.NOT_MAINLAND.en))
         .when(six_digits & ~province.is_in(sorted(provinces)))
-        .then(pl.lit("not a GB/T 2260 division code"))
+        .then(pl.lit(rejections.NOT_A_DIVISION.en))
     )
     if divisions is not None:
         known = sorted(set(divisions))
-        reason = reason.when(six_digits & ~location.is_in(known)).then(pl.lit("not a GB/T 2260 division code"))
+        reason = reason.when(six_digits & ~location.is_in(known)).then(pl.lit(rejections.NOT_A_DIVISION.en))
     return (
         reason.when(six_digits)
         .then(pl.lit(None, dtype=pl.String))
         .when(letters & (code == MAINLAND))
-        .then(pl.lit("a place in mainland China is given by its six-digit division code"))
+        .then(pl.lit(rejections.MAINLAND_BY_DIVISION.en))
         .when(letters & ~code.is_in(sorted(known_country_codes())))
-        .then(pl.lit("not an ISO 3166 country code"))
+        .then(pl.lit(rejections.NOT_A_COUNTRY.en))
         .when(letters)
         .then(pl.lit(None, dtype=pl.String))
-        .otherwise(pl.lit("not a six-digit division code or an ISO 3166 country code"))
+        .otherwise(pl.lit(rejections.NOT_A_LOCATION.en))
     )
 
 
@@ -167,11 +168,11 @@ def _validated_chunk(
     checks = {
         "id": required("id")
         .when(pl.col("id").str.len_chars() > ID_MAX_LENGTH)
-        .then(pl.lit(f"longer than {ID_MAX_LENGTH} characters")),
+        .then(pl.lit(rejections.LONGER_THAN.en.format(limit=ID_MAX_LENGTH))),
         "address": required("address").otherwise(pl.col("_address_error")),
         "role": required("role")
         .when(~pl.col("role").str.to_lowercase().is_in(ROLES))
-        .then(pl.lit("not one of " + ", ".join(ROLES))),
+        .then(pl.lit(rejections.NOT_ONE_OF.en.format(values=", ".join(ROLES)))),
         "location": _location_checks(provinces, divisions),
     }
     errors = errors_of(frame, checks)
@@ -181,7 +182,7 @@ def _validated_chunk(
             continue
         first = seen.setdefault(node_id, line)
         if first != line:
-            errors.append(RowError(line, "id", f"repeats the id on line {first}"))
+            errors.append(RowError(line, "id", rejections.REPEATED_ID.en.format(line=first)))
     return frame, errors
 
 

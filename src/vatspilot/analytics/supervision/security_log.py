@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from vatspilot.analytics.supervision import rejections
 from vatspilot.analytics.supervision.details import DetailTemplate
 from vatspilot.analytics.supervision.node_list import CheckRule
 from vatspilot.analytics.supervision.tabular import (
@@ -68,7 +69,7 @@ CHINA = ZoneInfo("Asia/Shanghai")
 CHINA_OFFSET_HOURS = 8
 TEXT_MAX_LENGTH = 128
 ISO_SECONDS = "%Y-%m-%dT%H:%M:%S"  # the first 19 characters of the usual form
-TIME_FORMAT_HINT = "not a date and time (ISO 8601, e.g. 2025-11-03T10:00:00+08:00)"
+TIME_FORMAT_HINT = rejections.NOT_A_TIME.en
 
 INCIDENT_HOURS = "parameter:incident-report-hours"
 REMEDIATION_DAYS = "parameter:remediation-days"
@@ -224,24 +225,26 @@ def _checks() -> dict[str, pl.Expr]:
     needs_status = pl.col("incident_grade").is_not_null() | pl.col("vulnerability_id").is_not_null()
     return {
         "time": required("time").when(pl.col("_time").is_null()).then(pl.lit(TIME_FORMAT_HINT)),
-        "severity": required("severity").when(none_of("severity")).then(pl.lit("not one of " + listed(SEVERITIES))),
+        "severity": required("severity")
+        .when(none_of("severity"))
+        .then(pl.lit(rejections.NOT_ONE_OF.en.format(values=listed(SEVERITIES)))),
         "category": pl.when(pl.col("category").str.len_chars() > TEXT_MAX_LENGTH).then(
-            pl.lit(f"longer than {TEXT_MAX_LENGTH} characters")
+            pl.lit(rejections.LONGER_THAN.en.format(limit=TEXT_MAX_LENGTH))
         ),
         "incident_grade": pl.when(pl.col("incident_grade").is_not_null() & pl.col("_grade").is_null()).then(
-            pl.lit("not one of " + listed(GRADES) + " (or 一般, 较大, 重大, 特别重大)")
+            pl.lit(rejections.NOT_A_GRADE.en.format(values=listed(GRADES)))
         ),
         "reported_at": pl.when(none_of("reported_at"))
         .then(pl.lit(TIME_FORMAT_HINT))
         .when(pl.col("_reported_at") < pl.col("_time"))
-        .then(pl.lit("before the event's time")),
+        .then(pl.lit(rejections.BEFORE_THE_EVENT.en)),
         "vulnerability_id": pl.when(pl.col("vulnerability_id").str.len_chars() > TEXT_MAX_LENGTH).then(
-            pl.lit(f"longer than {TEXT_MAX_LENGTH} characters")
+            pl.lit(rejections.LONGER_THAN.en.format(limit=TEXT_MAX_LENGTH))
         ),
         "status": pl.when(needs_status & pl.col("status").is_null())
-        .then(pl.lit("required for an incident or a vulnerability"))
+        .then(pl.lit(rejections.STATUS_REQUIRED.en))
         .when(none_of("status"))
-        .then(pl.lit("not one of " + listed(STATUSES))),
+        .then(pl.lit(rejections.NOT_ONE_OF.en.format(values=listed(STATUSES)))),
     }
 
 

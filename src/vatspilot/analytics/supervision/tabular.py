@@ -28,11 +28,13 @@ from typing import BinaryIO
 import polars as pl
 from polars.expr.whenthen import Then
 
+from vatspilot.analytics.supervision import rejections
+
 MAX_REPORTED_ERRORS = 100
 DEFAULT_CHUNK_ROWS = 50_000
 # An NDJSON file is cut into blocks of about this many bytes (`ndjson_chunks`).
 DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024
-ROW = "(row)"  # the field named by an error about a whole row or line
+ROW = rejections.ROW_FIELD  # the field named by an error about a whole row or line
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 
 
@@ -141,7 +143,7 @@ def _from_header(
             positions.append(names.index(column))
         else:
             positions.append(None)
-            missing.append(RowError(line, column, "missing column", True))
+            missing.append(RowError(line, column, rejections.MISSING_COLUMN.en, True))
     return positions, missing
 
 
@@ -171,7 +173,7 @@ def _csv_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
         try:
             header = next(reader, None)
             if header is None:
-                yield 1, RowError(1, ROW, "the file is empty: a header line is needed", True)
+                yield 1, RowError(1, ROW, rejections.EMPTY_FILE.en, True)
                 return
             positions, missing = _from_header(header, columns, 1)
             if missing:
@@ -184,13 +186,13 @@ def _csv_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
                 if not row or all(not cell.strip() for cell in row):
                     continue
                 if len(row) != width:
-                    yield start, RowError(start, ROW, f"has {len(row)} fields, the header has {width}")
+                    yield start, RowError(start, ROW, rejections.FIELD_COUNT.en.format(fields=len(row), width=width))
                     continue
                 yield start, _pick(row, positions)
         except _NotText as bad:
-            yield bad.line, RowError(bad.line, ROW, "not UTF-8 text")
+            yield bad.line, RowError(bad.line, ROW, rejections.NOT_UTF8.en)
         except csv.Error as exc:
-            yield reader.line_num, RowError(reader.line_num, ROW, f"not valid CSV ({exc})")
+            yield reader.line_num, RowError(reader.line_num, ROW, rejections.NOT_CSV.en.format(error=exc))
 
 
 def _xlsx_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
@@ -199,7 +201,7 @@ def _xlsx_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        yield 1, RowError(1, ROW, f"not a readable XLSX workbook ({type(exc).__name__})", True)
+        yield 1, RowError(1, ROW, rejections.NOT_XLSX.en.format(error=type(exc).__name__), True)
         return
     try:
         sheet = workbook.worksheets[0]
@@ -216,7 +218,7 @@ def _xlsx_records(path: Path, columns: Sequence[str]) -> Iterator[Record]:
                 continue
             yield line, _pick(row, positions)
         if positions is None:
-            yield 1, RowError(1, ROW, "the sheet is empty: a header row is needed", True)
+            yield 1, RowError(1, ROW, rejections.EMPTY_SHEET.en, True)
     finally:
         workbook.close()
 
@@ -233,9 +235,9 @@ def _ndjson_record(line: int, raw: bytes, columns: Sequence[str]) -> Record:
     try:
         document = json.loads(raw, object_pairs_hook=_first_wins)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return line, RowError(line, ROW, "not a JSON object")
+        return line, RowError(line, ROW, rejections.NOT_JSON_OBJECT.en)
     if not isinstance(document, dict):
-        return line, RowError(line, ROW, "not a JSON object")
+        return line, RowError(line, ROW, rejections.NOT_JSON_OBJECT.en)
     keys: dict[str, object] = {}
     for key, value in document.items():
         keys.setdefault(normalise_column(key), value)
@@ -410,7 +412,7 @@ def records(path: Path, columns: Sequence[str], formats: Sequence[str]) -> Itera
     kind = FORMATS.get(path.suffix.lower())
     if kind not in formats:
         allowed = ", ".join(sorted(suffix for suffix, k in FORMATS.items() if k in formats))
-        yield 0, RowError(0, ROW, f"the file must be one of {allowed}", True)
+        yield 0, RowError(0, ROW, rejections.WRONG_FORMAT.en.format(formats=allowed), True)
         return
     if kind == "csv":
         yield from _csv_records(path, columns)
@@ -447,4 +449,4 @@ def chunks(
 
 def required(column: str) -> Then:
     """The reason a required text is missing, or null."""
-    return pl.when(pl.col(column).is_null()).then(pl.lit("required"))
+    return pl.when(pl.col(column).is_null()).then(pl.lit(rejections.REQUIRED.en))

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from vatspilot.analytics.supervision import rejections
 from vatspilot.analytics.supervision.divisions import default_divisions
 from vatspilot.analytics.supervision.node_list import read_node_list
 from vatspilot.analytics.supervision.security_log import read_security_log
@@ -161,7 +162,7 @@ def ingest(run_id: str | uuid.UUID) -> IngestionRun:
     IngestionRun.objects.filter(pk=run.pk).update(status=IngestionRun.Status.RUNNING)
     staged = Path(run.staged_path)
     if not staged.exists():
-        return _reject(run, [{"line": 0, "field": "file", "reason": "the staged file is missing"}], 1, 0)
+        return _reject(run, [{"line": 0, "field": "file", "reason": rejections.STAGED_FILE_MISSING.en}], 1, 0)
     progress = _progress(run.pk)
     try:
         if run.part == ReportPart.NODE_LIST.value:
@@ -178,7 +179,7 @@ def ingest(run_id: str | uuid.UUID) -> IngestionRun:
         if report.status == ReportState.DRAFT.value:
             return _store(current, report, frame, staged)
     # Submitted while the worker read: the upload cannot change it any more.
-    late = {"line": 0, "field": "file", "reason": "the report was submitted while the file was being read"}
+    late = {"line": 0, "field": "file", "reason": rejections.SUBMITTED_WHILE_READING.en}
     return _reject(run, [late], 1, frame.height)
 
 

@@ -52,3 +52,15 @@ def quarter_label(value: Any) -> str:
 
 register.filter("month", month_label)
 register.filter("quarter", quarter_label)
+
+
+@register.filter
+def rejection(reason: Any) -> str:
+    """``{{ error.reason|rejection }}``: why an upload's line was refused, in the reader's language."""
+    return legal_text.rejection_in(str(reason)) if reason else ""
+
+
+@register.filter
+def rejected_field(field: Any) -> str:
+    """``{{ error.field|rejected_field }}``: the column named, or "（整行）" for a whole line in Chinese."""
+    return legal_text.rejected_field(str(field)) if field is not None else ""
