@@ -186,8 +186,9 @@ def test_a_v2_determination_shows_confidence_opening_area_and_the_u_warning(
     assert warning in page
     assert page.index(warning) < page.index('<p class="outcome outcome--eligible">')
     period = {"en": "(in force 2024-10-23..)", "zh": "（有效期 2024年10月23日起）"}[lang]
+    gap = {"en": " ", "zh": ""}[lang]  # Chinese puts no space before its full-width bracket
     assert (
-        f'<cite><abbr class="confidence confidence--C1" title="{C1_TITLE[lang]}">C1</abbr> {NOTICE_107[lang]} '
+        f'<cite><abbr class="confidence confidence--C1" title="{C1_TITLE[lang]}">C1</abbr> {NOTICE_107[lang]}{gap}'
         f'<small class="reason__period">{period}</small></cite>'
     ) in page
     opening = {"en": "Notice 107 pilot", "zh": "107号通告试点"}[lang]
