@@ -144,12 +144,12 @@ def test_a_date_is_written_the_readers_way(value: object, language: str, shown: 
 def test_a_licence_historys_particulars_are_named_and_written_for_the_reader() -> None:
     with translation.override("zh-hans"):
         assert filters.detail_name("migration_deadline") == "用户迁移截止日"
-        assert filters.detail_value("2026-11-19", "migration_deadline") == "2026年11月19日"
+        assert filters.detail_value("migration_deadline", "2026-11-19") == "2026年11月19日"
         assert (
-            filters.detail_value(licence_citations.EXIT, "basis")
+            filters.detail_value("basis", licence_citations.EXIT)
             == legal_text.WORKFLOW_CITATIONS_ZH[licence_citations.EXIT]
         )
-        assert filters.detail_value("830", "users_migrated") == "830"
+        assert filters.detail_value("users_migrated", 830) == "830"
 
 
 @pytest.mark.django_db

@@ -182,41 +182,39 @@ def test_the_scan_finds_a_new_key_and_the_check_would_fail() -> None:
         ("kind", "renewal", "Renewal filing", "延续申请"),
         (
             "changes",
-            '["capital", "legal_representative"]',
+            ["capital", "legal_representative"],
             "Registered capital, Legal representative",
             "注册资本、法定代表人",
         ),
         ("changed_on", "2026-09-25", "2026-09-25", "2026年9月25日"),
         ("valid_until", "2035-06-02", "2035-06-02", "2035年6月2日"),
-        ("removed_services", '["B25-05"]', "B25-05 Information protection and processing", "B25-05 信息保护和处理服务"),
+        ("removed_services", ["B25-05"], "B25-05 Information protection and processing", "B25-05 信息保护和处理服务"),
         (
             "narrowed_areas",
-            '{"B11": ["Beijing", "Shanghai"]}',
+            {"B11": ["Beijing", "Shanghai"]},
             "B11 Internet data center (IDC), incl. internet resource collaboration (Beijing, Shanghai)",
             "B11 互联网数据中心业务（北京市、上海市）",
         ),
-        ("narrowed_areas", "{}", "", ""),
-        ("late", "false", "", ""),
-        ("late", "true", "Filed late", "逾期提出"),
-        ("filing", "1", "", ""),  # never the store's number
-        ("users_migrated", "830", "830", "830"),
+        ("narrowed_areas", {}, "", ""),
+        ("late", False, "", ""),
+        ("late", True, "Filed late", "逾期提出"),
+        ("filing", 1, "", ""),  # never the store's number
+        ("users_migrated", 830, "830", "830"),
     ],
 )
-def test_a_particular_is_written_for_the_reader(key: str, stored: str, english: str, chinese: str) -> None:
+def test_a_particular_is_written_for_the_reader(key: str, stored: object, english: str, chinese: str) -> None:
     with translation.override("en"):
-        assert filters.detail_value(stored, key) == english
+        assert filters.detail_value(key, stored) == english
     with translation.override("zh-hans"):
-        assert filters.detail_value(stored, key) == chinese
+        assert filters.detail_value(key, stored) == chinese
 
 
 def test_an_events_particulars_in_order_with_the_filing_named_by_its_kind_and_day() -> None:
     filings = {7: filters.FiledAs(kind="change", on=date(2026, 10, 2))}
-    filed = (("changed_on", "2026-09-25"), ("changes", '["capital"]'), ("filing", "7"), ("kind", "change"))
-    decided = (("changes", '["capital"]'), ("filing", "7"), ("kind", "change"), ("late", "true"))
+    filed = (("changed_on", "2026-09-25"), ("changes", ["capital"]), ("filing", 7), ("kind", "change"))
+    decided = (("changes", ["capital"]), ("filing", 7), ("kind", "change"), ("late", True))
     with translation.override("zh-hans"):
-        assert filters.particulars(
-            (*filed, ("late", "false")), filings, action="filing.file", on=date(2026, 10, 2)
-        ) == [
+        assert filters.particulars((*filed, ("late", False)), filings, action="filing.file", on=date(2026, 10, 2)) == [
             ("申请类型", "变更申请"),
             ("变更事项", "注册资本"),
             ("变更发生之日", "2026年9月25日"),

@@ -11,7 +11,6 @@ The export's columns are declared once (EXPORT_COLUMNS) and written as CSV and a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -47,13 +46,15 @@ class RegisterLicence:
 @dataclass(frozen=True)
 class RegisterEvent:
     """One step of the licence's life: when, what, between which states, and its public particulars as
-    (name, text) pairs. Who took it and why (actor, role, note) are deliberately not here."""
+    (name, value) pairs, each value as the event stored it (a text, a number, a flag, a list or a mapping;
+    the register's page writes them for its reader). Who took it and why (actor, role, note) are
+    deliberately not here."""
 
     on: date
     action: str
     from_state: str
     to_state: str
-    details: tuple[tuple[str, str], ...]
+    details: tuple[tuple[str, object], ...]
 
 
 @dataclass(frozen=True)
@@ -180,12 +181,6 @@ def search_register(
     ]
 
 
-def _detail_text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def _event(event: LicenceEvent) -> RegisterEvent:
     details = event.details if isinstance(event.details, Mapping) else {}
     return RegisterEvent(
@@ -193,7 +188,7 @@ def _event(event: LicenceEvent) -> RegisterEvent:
         action=event.action,
         from_state=event.from_state,
         to_state=event.to_state,
-        details=tuple((str(key), _detail_text(value)) for key, value in sorted(details.items())),
+        details=tuple((str(key), value) for key, value in sorted(details.items())),
     )
 
 

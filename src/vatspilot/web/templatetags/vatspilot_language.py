@@ -6,7 +6,6 @@ A built-in library (settings TEMPLATES "builtins"): every template can use these
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -222,22 +221,10 @@ def day(value: Any) -> str:
     return str(value)
 
 
-@register.filter
 def detail_name(key: Any) -> str:
     """The name of a particular in a licence's public history (a key no service writes: as it is, spaced)."""
     name = DETAIL_NAMES.get(str(key))
     return str(name) if name is not None else str(key).replace("_", " ")
-
-
-def _stored(text: Any) -> Any:
-    """A particular as the register's read model hands it (a text; JSON for what was not a text), read back
-    into what was stored: a list, a mapping, a number, a flag. A plain text stays as it is."""
-    if not isinstance(text, str) or not text or text[0] not in "[{0123456789-tfn":
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
 
 
 @register.filter
@@ -282,7 +269,10 @@ def _filing_text(value: Any, kind: Any, filings: Mapping[int, FiledAs] | None, o
     return pgettext("register particulars", "%(kind)s of %(day)s") % {"kind": label, "day": day(filed.on)}
 
 
-def _value_text(name: str, value: Any) -> str:
+def detail_value(name: str, value: Any) -> str:
+    """A particular's value, as the event stored it, for the reader: the basis as a citation in their
+    language, a day in their format, services by their names, the kinds of filing and of change by their
+    names, a flag as its name alone (nothing when unset)."""
     if value is None or value == "" or value == [] or value == {}:
         return ""
     if name == "basis":
@@ -309,14 +299,6 @@ def _value_text(name: str, value: Any) -> str:
     return str(value)
 
 
-@register.filter
-def detail_value(text: Any, key: Any) -> str:
-    """A particular's value for the reader: the basis as a citation in their language, a day in their
-    format, services by their names, the kinds of filing and of change by their names, a flag as its name
-    alone (nothing when unset)."""
-    return _value_text(str(key), _stored(text))
-
-
 def _late(on: date | None) -> str:
     """The late flag's words: how many days a change had to be filed in (the rulebook's parameter in force
     on ``on``, the day it was filed), or just "filed late" when the day is not known."""
@@ -338,7 +320,7 @@ def particulars(
     (value ""): the late flag says how many days a change had to be filed in on ``on``. The filing is named
     by its kind and the day it was filed (``filings``, from the history's own first steps), its kind folded
     into it; on the filing's own first step (``action`` "filing.file"), by its kind alone."""
-    stored = {str(key): _stored(value) for key, value in details}
+    stored = {str(key): value for key, value in details}
     shown: list[tuple[str, str]] = []
     for key in [*DETAIL_NAMES, *sorted(key for key in stored if key not in DETAIL_NAMES)]:
         if key not in stored or (key == "kind" and "filing" in stored):
@@ -354,16 +336,10 @@ def particulars(
             if text:
                 shown.append((detail_name("kind" if own else key), text))
             continue
-        text = _value_text(key, value)
+        text = detail_value(key, value)
         if text:
             shown.append((detail_name(key), text))
     return shown
-
-
-@register.filter(name="particulars")
-def particulars_filter(details: Any) -> list[tuple[str, str]]:
-    """``{% for name, text in event.details|particulars %}``: particulars without the history's context."""
-    return particulars(details or ())
 
 
 # The texts the platform itself writes on the credit lists, in Chinese as a list publishes them

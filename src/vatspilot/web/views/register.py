@@ -168,9 +168,9 @@ def _filings_filed(entry: RegisterEntry) -> dict[int, FiledAs]:
         if event.action != _FILING_FILED:
             continue
         details = dict(event.details)
-        number, kind = details.get("filing", ""), details.get("kind", "")
-        if number.isdigit():
-            filed[int(number)] = FiledAs(kind=kind, on=event.on)
+        number, kind = details.get("filing"), details.get("kind", "")
+        if isinstance(number, int):
+            filed[number] = FiledAs(kind=str(kind), on=event.on)
     return filed
 
 
