@@ -133,6 +133,8 @@ def test_labels_and_lists_take_each_languages_punctuation() -> None:
         (date(2026, 12, 7), "zh-hans", "2026年12月7日"),
         ("2026-12-07", "zh-hans", "2026年12月7日"),
         ("not a date", "zh-hans", "not a date"),
+        ("2026-02-30", "zh-hans", "2026-02-30"),  # the shape of a day, but none
+        ("20261207", "zh-hans", "20261207"),  # a number, not a day (fromisoformat would read it as one)
     ],
 )
 def test_a_date_is_written_the_readers_way(value: object, language: str, shown: str) -> None:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -31,6 +30,7 @@ from vatspilot.queries.exports import ExportColumn, ExportTable, export_table
 from vatspilot.queries.supervision_reports import MECHANISM_LABELS
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.services import legal_text, lifecycle
+from vatspilot.services.day_text import day_text
 from vatspilot.services.lifecycle import ActionRefused
 from vatspilot.services.supervision.finding_lifecycle import findings_on
 from vatspilot.services.vocabulary import CONFIDENCE, FINDING_EVENTS, FINDING_SEVERITIES, FINDING_STATES
@@ -242,13 +242,6 @@ def _chinese() -> bool:
     return (get_language() or "").startswith("zh")
 
 
-def _day(value: object) -> str:
-    try:
-        return formats.date_format(date.fromisoformat(str(value)), "DATE_FORMAT")
-    except ValueError:
-        return str(value)
-
-
 def _shown(rule: str, key: str, value: object) -> str:
     """A detail's value for the reader: the check's words and texts in their language, a date their
     way, a list joined their way; what a person wrote as written."""
@@ -266,7 +259,7 @@ def _shown(rule: str, key: str, value: object) -> str:
     if key == "confidence":
         return str(CONFIDENCE.get(text, text))
     if key.endswith("_on"):
-        return _day(text)
+        return day_text(text)
     return text
 
 

@@ -38,6 +38,7 @@ from vatspilot.domain.supervision import citations as supervision_citations
 from vatspilot.domain.supervision import cross_border
 from vatspilot.domain.supervision.findings import inspection_rule
 from vatspilot.rulebook.loader import default_rulebook
+from vatspilot.services.day_text import day_text
 from vatspilot.store.models.supervision import InspectionKind
 
 _NOTICE_107 = "《工业和信息化部关于开展增值电信业务扩大对外开放试点工作的通告》（工信部通信函〔2024〕107号）"
@@ -327,8 +328,7 @@ def _detail_templates() -> dict[str, tuple[DetailTemplate, ...]]:
     return templates
 
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_ISO_CHINA_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\+08:00")
+_ISO_CHINA_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\+08:00")
 
 
 def _value_zh(name: str, value: str) -> str:
@@ -337,14 +337,12 @@ def _value_zh(name: str, value: str) -> str:
     words = WORDS_ZH.get(name, {})
     if value in words:
         return words[value]
-    if (day := _ISO_DAY.fullmatch(value)) is not None:
-        year, month, dom = (int(part) for part in day.groups())
-        return f"{year}年{month}月{dom}日"
-    if (moment := _ISO_CHINA_TIME.fullmatch(value)) is not None:
-        y, mo, d, hour, minute, second = moment.groups()
-        clock = f"{hour}:{minute}" if second == "00" else f"{hour}:{minute}:{second}"
-        return f"{int(y)}年{int(mo)}月{int(d)}日 {clock}"
-    return value
+    with translation.override("zh-hans"):
+        if (moment := _ISO_CHINA_TIME.fullmatch(value)) is not None:
+            day, hour, minute, second = moment.groups()
+            clock = f"{hour}:{minute}" if second == "00" else f"{hour}:{minute}:{second}"
+            return f"{day_text(day)} {clock}"
+        return day_text(value)
 
 
 def detail_in(rule_id: str, text: str, language: str | None = None) -> str:

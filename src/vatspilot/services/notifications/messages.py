@@ -6,19 +6,19 @@ Every message may use the placeholders "application" (its number), "organisation
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import TypedDict
 
 from django.contrib.auth.models import User
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vatspilot.services import legal_text
 from vatspilot.services.accounts.language import languages_of
+from vatspilot.services.day_text import day_text
 from vatspilot.services.notifications.kinds import NotificationKind
 from vatspilot.store.models import Application, Jurisdiction, Notification, Organisation
 
@@ -322,17 +322,7 @@ def render_stored(notification: Notification, language: str) -> tuple[str, str]:
         return notification.subject, notification.body
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _as_text(value: object) -> str:
     if isinstance(value, list | tuple):
         return "\n".join("- " + _as_text(item) for item in value)
-    if isinstance(value, date):
-        return formats.date_format(value, "DATE_FORMAT")  # 2026-12-07; 2026年12月7日 in Chinese
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
-        except ValueError:
-            return value
-    return str(value)
+    return day_text(value)  # a day (or its ISO text) as the language writes it, anything else as it is

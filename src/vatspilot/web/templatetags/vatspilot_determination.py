@@ -5,16 +5,15 @@ the licence by area), and the U rules the answer rests on."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from django import template
-from django.utils import formats
 from django.utils.translation import get_language
 
 from vatspilot.domain.policy.periods import Confidence
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.rulebook.uncertainty import SCHEMA_V2, stored_uncertain_rules
+from vatspilot.services.day_text import day_text
 
 register = template.Library()
 
@@ -40,15 +39,8 @@ def in_force_text(in_force: Any) -> str:
     start, end = str(in_force["from"]), str(in_force.get("to") or "")
     if get_language() != "zh-hans":
         return f"{start}..{end}"
-    start_text = _chinese_date(start)
-    return f"{start_text}至{_chinese_date(end)}" if end else f"{start_text}起"
-
-
-def _chinese_date(text: str) -> str:
-    try:
-        return formats.date_format(date.fromisoformat(text), "DATE_FORMAT")
-    except ValueError:
-        return text
+    start_text = day_text(start)
+    return f"{start_text}至{day_text(end)}" if end else f"{start_text}起"
 
 
 @register.simple_tag

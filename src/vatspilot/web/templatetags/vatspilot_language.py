@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils import formats
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.services import legal_text
+from vatspilot.services.day_text import day_text
 from vatspilot.services.licences.filings import CHANGE_FILING_DAYS
 from vatspilot.services.licences.lists import MIIT_AUTHORITY, REVOCATION_REASON
 from vatspilot.services.notifications.messages import render_stored
@@ -207,18 +207,7 @@ def enum(values: Any) -> str:
 def day(value: Any) -> str:
     """A date in the reader's format (DATE_FORMAT: 2026-12-07 in English, 2026年12月7日 in Chinese); also
     takes an ISO date text (as JSON details keep them). Anything else is shown as it is."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, date):
-        return formats.date_format(value, "DATE_FORMAT")
-    return str(value)
+    return day_text(value)
 
 
 def detail_name(key: Any) -> str:
