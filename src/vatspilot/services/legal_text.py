@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 
 from django.utils import translation
@@ -253,6 +253,22 @@ def _word_zh(value: str) -> str:
     return value
 
 
+def _filled(templates: Iterable[LocalizedText | DetailTemplate], text: str, value_zh: Callable[[str, str], str]) -> str:
+    """``text``, written in English from one of ``templates``, in Chinese: the first template whose English
+    matches it whole, its Chinese filled with each placeholder's value (``value_zh(name, value)`` puts it
+    into Chinese). A text no template matches (a person's, an older wording) is returned as it is."""
+    for template in templates:
+        pattern = _template_pattern(template.en)
+        match = pattern.fullmatch(text) if pattern is not None else None
+        if match is None:
+            continue
+        try:
+            return template.zh.format(**{name: value_zh(name, value) for name, value in match.groupdict().items()})
+        except (KeyError, IndexError, ValueError):  # a Chinese template naming a placeholder the English lacks
+            continue
+    return text
+
+
 def reason_in(rule_id: str, message: str, language: str | None = None) -> str:
     """A reason's message, stored in English, in ``language`` (the reader's by default): matched against
     the rule's English templates, its placeholders' words put into Chinese, the Chinese template filled.
@@ -260,16 +276,7 @@ def reason_in(rule_id: str, message: str, language: str | None = None) -> str:
     language = language or reader_language()
     if language != "zh" or not message or not rule_id:
         return message
-    for template in _entry_messages(rule_id):
-        pattern = _template_pattern(template.en)
-        match = pattern.fullmatch(message) if pattern is not None else None
-        if match is None:
-            continue
-        try:
-            return template.zh.format(**{name: _word_zh(value) for name, value in match.groupdict().items()})
-        except (KeyError, IndexError, ValueError):
-            continue
-    return message
+    return _filled(_entry_messages(rule_id), message, lambda _name, value: _word_zh(value))
 
 
 def rule_name(rule_id: str, language: str | None = None) -> str:
@@ -319,12 +326,12 @@ def basis_in(citation: str, citation_zh: str = "", language: str | None = None) 
 
 
 @cache
-def _detail_templates() -> dict[str, tuple[DetailTemplate, ...]]:
+def _detail_templates() -> dict[str, tuple[DetailTemplate | LocalizedText, ...]]:
     """Each check rule's id -> the templates of the texts its findings' details hold."""
-    templates: dict[str, tuple[DetailTemplate, ...]] = {
+    templates: dict[str, tuple[DetailTemplate | LocalizedText, ...]] = {
         rule.id: (rule.detail,) for rule in CHECK_RULES if rule.detail is not None
     }
-    templates[cross_border.RULE] = tuple(DetailTemplate(en=text.en, zh=text.zh) for text in cross_border.REASONS)
+    templates[cross_border.RULE] = cross_border.REASONS
     return templates
 
 
@@ -352,12 +359,7 @@ def detail_in(rule_id: str, text: str, language: str | None = None) -> str:
     language = language or reader_language()
     if language != "zh" or not text:
         return text
-    for template in _detail_templates().get(rule_id, ()):
-        pattern = _template_pattern(template.en)
-        match = pattern.fullmatch(text) if pattern is not None else None
-        if match is not None:
-            return template.zh.format(**{name: _value_zh(name, value) for name, value in match.groupdict().items()})
-    return text
+    return _filled(_detail_templates().get(rule_id, ()), text, _value_zh)
 
 
 def rejection_in(reason: str, language: str | None = None) -> str:
@@ -367,12 +369,7 @@ def rejection_in(reason: str, language: str | None = None) -> str:
     language = language or reader_language()
     if language != "zh" or not reason:
         return reason
-    for template in rejections.REJECTIONS:
-        pattern = _template_pattern(template.en)
-        match = pattern.fullmatch(reason) if pattern is not None else None
-        if match is not None:
-            return template.zh.format(**match.groupdict())
-    return reason
+    return _filled(rejections.REJECTIONS, reason, lambda _name, value: value)
 
 
 def rejected_field(field: str, language: str | None = None) -> str:
