@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -238,17 +237,13 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _chinese() -> bool:
-    return (get_language() or "").startswith("zh")
-
-
 def _shown(rule: str, key: str, value: object) -> str:
     """A detail's value for the reader: the check's words and texts in their language, a date their
     way, a list joined their way; what a person wrote as written."""
     if isinstance(value, bool):
         return _text(value)
     if isinstance(value, list | tuple):
-        return ("；" if _chinese() else "; ").join(_shown(rule, key, item) for item in value)
+        return ("；" if legal_text.reader_language() == "zh" else "; ").join(_shown(rule, key, item) for item in value)
     text = str(value)
     if key in ("detail", "reasons"):
         return legal_text.detail_in(rule, text)
@@ -449,7 +444,7 @@ def finding_list(
 def _row(finding: Finding, today: date) -> FindingRow:
     state, deadline, days_left, overdue = _deadline_facts(finding, today)
     licence = finding.licence
-    zh = (get_language() or "").startswith("zh")
+    zh = legal_text.reader_language() == "zh"
     return FindingRow(
         pk=finding.pk,
         licence_number=licence.number,

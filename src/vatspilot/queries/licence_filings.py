@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vatspilot.domain.licences.filings import ChangeKind, FilingAction, FilingKind, FilingState
@@ -24,6 +23,7 @@ from vatspilot.domain.licences.lifecycle import LicenceState
 from vatspilot.domain.shared.text import Lang
 from vatspilot.queries.rule_descriptions import scope_name, service_name
 from vatspilot.rulebook.loader import default_rulebook
+from vatspilot.services import legal_text
 from vatspilot.services.licences.filing_lifecycle import FILING_EVENT_PREFIX
 from vatspilot.services.licences.filings import filing_actions, ineligible_services, may_file, renewal_window
 from vatspilot.services.vocabulary import CHANGE_KINDS, FILING_KINDS, FILING_STATES
@@ -92,10 +92,16 @@ def _recheck(value: object) -> Recheck | None:
     return Recheck(eligible, ineligible, str(value.get("rulebook", "")), str(value.get("on", "")))
 
 
-def _shareholders(value: object) -> str:
+def _shareholders(value: object, *, chinese: bool = False) -> str:
+    """The shareholders after a change, "name (CN) 60%; ..." (the API's, in every language), or in Chinese
+    with its brackets and semicolon for a Chinese page."""
     rows = value if isinstance(value, list) else []
-    return "; ".join(
-        f"{row.get('name', '')} ({row.get('jurisdiction', '')}) {row.get('percent', '')}%"
+    return ("；" if chinese else "; ").join(
+        (
+            f"{row.get('name', '')}（{row.get('jurisdiction', '')}）{row.get('percent', '')}%"
+            if chinese
+            else f"{row.get('name', '')} ({row.get('jurisdiction', '')}) {row.get('percent', '')}%"
+        )
         for row in rows
         if isinstance(row, Mapping)
     )
@@ -115,46 +121,50 @@ def _kinds(changes: Mapping[str, object]) -> list[str]:
     return [str(kind) for kind in kinds] if isinstance(kinds, list) else []
 
 
-def _particulars(filing: LicenceFiling) -> tuple[tuple[str, str], ...]:
+def _lines(filing: LicenceFiling, *, page: bool) -> tuple[tuple[str, object, str], ...]:
+    """What the filing states, as (what, value, how to write it: "day", "amount" or "text"). For the API
+    (``page`` False) every value a text, services by code and the capital as filed; for the filing's page,
+    services and shareholders by their names in the reader's language and punctuation, days and the
+    capital for its filters to write the reader's way."""
+    chinese = page and legal_text.reader_language() == "zh"
     if filing.kind == FilingKind.RENEWAL.value:
         launched = filing.launched if isinstance(filing.launched, Mapping) else {}
+        rulebook = default_rulebook()
+        lang: Lang = "zh" if chinese else "en"
         return tuple(
-            (_("%(code)s launched on") % {"code": code}, str(day) if day else _("never launched"))
+            (
+                _("%(code)s %(name)s: launched on")
+                % {"code": code, "name": service_name(rulebook, str(code), lang).removeprefix(f"{code} ")}
+                if page
+                else _("%(code)s launched on") % {"code": code},
+                (day if page else str(day)) if day else _("never launched"),
+                "day" if page and day else "text",
+            )
             for code, day in launched.items()
         )
     changes = filing.changes if isinstance(filing.changes, Mapping) else {}
     kinds = _kinds(changes)
-    lines: list[tuple[str, str]] = []
+    lines: list[tuple[str, object, str]] = []
     if ChangeKind.NAME.value in kinds:
-        lines.append((_("New name (Chinese)"), str(changes.get("name_zh", ""))))
-        lines.append((_("New name (English)"), str(changes.get("name_en", "")) or "—"))
+        lines.append((_("New name (Chinese)"), str(changes.get("name_zh", "")), "text"))
+        lines.append((_("New name (English)"), str(changes.get("name_en", "")) or "—", "text"))
     if ChangeKind.LEGAL_REPRESENTATIVE.value in kinds:
-        lines.append((_("New legal representative"), str(changes.get("legal_representative", ""))))
+        lines.append((_("New legal representative"), str(changes.get("legal_representative", "")), "text"))
     if ChangeKind.CAPITAL.value in kinds:
-        lines.append((_("New registered capital (CNY)"), str(changes.get("registered_capital_cny", ""))))
+        capital = changes.get("registered_capital_cny", "")
+        if page:
+            lines.append((_("New registered capital"), capital, "amount"))
+        else:
+            lines.append((_("New registered capital (CNY)"), str(capital), "text"))
     if ChangeKind.SHAREHOLDERS.value in kinds:
-        lines.append((_("Shareholders after the change"), _shareholders(changes.get("shareholders"))))
+        shareholders = _shareholders(changes.get("shareholders"), chinese=chinese)
+        lines.append((_("Shareholders after the change"), shareholders, "text"))
     if ChangeKind.SCOPE.value in kinds:
-        lines.append((_("Services after the change"), _services(changes.get("services"))))
-    return tuple(lines)
-
-
-def _chinese() -> bool:
-    return (get_language() or "").lower().startswith("zh")
-
-
-def _shareholders_shown(value: object) -> str:
-    rows = value if isinstance(value, list) else []
-    chinese = _chinese()
-    return ("；" if chinese else "; ").join(
-        (
-            f"{row.get('name', '')}（{row.get('jurisdiction', '')}）{row.get('percent', '')}%"
-            if chinese
-            else f"{row.get('name', '')} ({row.get('jurisdiction', '')}) {row.get('percent', '')}%"
+        services = changes.get("services")
+        lines.append(
+            (_("Services after the change"), _services_shown(services) if page else _services(services), "text")
         )
-        for row in rows
-        if isinstance(row, Mapping)
-    )
+    return tuple(lines)
 
 
 def _services_shown(value: object) -> str:
@@ -162,7 +172,7 @@ def _services_shown(value: object) -> str:
     交换）"."""
     rows = value if isinstance(value, list) else []
     rulebook = default_rulebook()
-    lang: Lang = "zh" if _chinese() else "en"
+    lang: Lang = "zh" if legal_text.reader_language() == "zh" else "en"
     shown: list[str] = []
     for row in rows:
         if not isinstance(row, Mapping):
@@ -174,43 +184,6 @@ def _services_shown(value: object) -> str:
             name = f"{name}（{named}）" if lang == "zh" else f"{name} ({named})"
         shown.append(name)
     return ("；" if lang == "zh" else "; ").join(shown)
-
-
-def _shown(filing: LicenceFiling) -> tuple[tuple[str, object, str], ...]:
-    """The particulars as the filing's page writes them: days and the capital for the page's filters to
-    write in the reader's format, services by their names, shareholders with the reader's brackets."""
-    lang: Lang = "zh" if _chinese() else "en"
-    if filing.kind == FilingKind.RENEWAL.value:
-        launched = filing.launched if isinstance(filing.launched, Mapping) else {}
-        rulebook = default_rulebook()
-        return tuple(
-            (
-                _("%(code)s %(name)s: launched on")
-                % {"code": code, "name": service_name(rulebook, str(code), lang).removeprefix(f"{code} ")},
-                day if day else _("never launched"),
-                "day" if day else "text",
-            )
-            for code, day in launched.items()
-        )
-    changes = filing.changes if isinstance(filing.changes, Mapping) else {}
-    kinds = _kinds(changes)
-    lines: list[tuple[str, object, str]] = []
-    for label, text in _particulars(filing):
-        lines.append((label, text, "text"))
-    by_label = {label: index for index, (label, _text, _how) in enumerate(lines)}
-    if ChangeKind.CAPITAL.value in kinds:
-        lines[by_label[_("New registered capital (CNY)")]] = (
-            _("New registered capital"),
-            changes.get("registered_capital_cny", ""),
-            "amount",
-        )
-    if ChangeKind.SHAREHOLDERS.value in kinds:
-        label = _("Shareholders after the change")
-        lines[by_label[label]] = (label, _shareholders_shown(changes.get("shareholders")), "text")
-    if ChangeKind.SCOPE.value in kinds:
-        label = _("Services after the change")
-        lines[by_label[label]] = (label, _services_shown(changes.get("services")), "text")
-    return tuple(lines)
 
 
 def _row(filing: LicenceFiling, actions: Sequence[FilingAction], notes: Mapping[int, str]) -> FilingRow:
@@ -227,8 +200,8 @@ def _row(filing: LicenceFiling, actions: Sequence[FilingAction], notes: Mapping[
         changed_on=filing.changed_on,
         late=filing.late,
         change_labels=tuple(str(CHANGE_KINDS.get(kind, kind)) for kind in kinds),
-        particulars=_particulars(filing),
-        shown=_shown(filing),
+        particulars=tuple((what, str(value)) for what, value, _how in _lines(filing, page=False)),
+        shown=_lines(filing, page=True),
         recheck=_recheck(filing.recheck),
         decided_on=filing.decided_on,
         decision_note=notes.get(filing.pk, ""),

@@ -8,11 +8,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from vatspilot.queries.credit_lists import credit_lists, credit_lists_export, english_names
 from vatspilot.services.calendar.legal_day import legal_today
+from vatspilot.services.legal_text import reader_language
 from vatspilot.web.exports import csv_response, xlsx_response
 
 
@@ -20,9 +20,8 @@ from vatspilot.web.exports import csv_response, xlsx_response
 @require_GET
 def lists(request: HttpRequest) -> HttpResponse:
     lists = credit_lists()
-    chinese = (get_language() or "").lower().startswith("zh")
     # The English page names each enterprise in English too, beside the name the list records.
-    names = {} if chinese else english_names(lists.every_entry)
+    names = {} if reader_language() == "zh" else english_names(lists.every_entry)
     return render(request, "web/lists/lists.html", {"lists": lists, "english_names": names})
 
 
