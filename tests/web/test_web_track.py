@@ -149,3 +149,16 @@ def test_a_decided_application_shows_the_days_its_decision_took(world: World, se
 
     assert '<dt>Decided on</dt> <dd><time datetime="2025-03-31">2025-03-31</time></dd>' in panel
     assert '<dd id="clock-outcome">Decided in 19 working days</dd>' in panel
+
+
+def test_the_tracker_reads_an_application_in_three_statements(world: World, django_assert_num_queries: Any) -> None:
+    # The application, its timeline (the stages, the opinions' days and the clock, read once) and the
+    # opinions in force: as many whatever the timeline's length.
+    application = world.drive_to(State.MINISTERIAL_REVIEW)
+    world.act(Role.CAC_REVIEWER, application, Action.RECORD_OPINION, opinion="concur")
+    number = Application.objects.get(pk=application.pk).tracking_number
+
+    with django_assert_num_queries(3):
+        tracking = track(number, today=date(2025, 6, 10))
+
+    assert tracking is not None and tracking.clock.started

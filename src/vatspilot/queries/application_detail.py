@@ -17,7 +17,6 @@ from vatspilot.domain.applications import (
     ClockStart,
     Role,
     State,
-    clock_status,
 )
 from vatspilot.domain.shared.errors import InputError
 from vatspilot.queries.application_lists import ApplicationSummary
@@ -32,11 +31,10 @@ from vatspilot.queries.application_review import (
 from vatspilot.rulebook.loader import default_rulebook
 from vatspilot.rulebook.uncertainty import stored_uncertain_rules
 from vatspilot.services import lifecycle
-from vatspilot.services.applications.clock import clock_events, clock_settings
+from vatspilot.services.applications.clock import clock_of_events, clock_settings
 from vatspilot.services.applications.dossier import ChecklistItem, checklist, document_hashes_for, missing_items
 from vatspilot.services.applications.guard_facts import standing_and_facts
 from vatspilot.services.applications.lifecycle import APPLICATIONS
-from vatspilot.services.calendar.working_days import working_calendars
 from vatspilot.services.eligibility import determine
 from vatspilot.store.models import (
     Application,
@@ -162,9 +160,8 @@ def application_detail(actor: User, application: Application, *, today: date) ->
     # The events in the clock's order (services.applications.clock.clocks_for: by time, then id), with
     # their actors: the timeline shows them and the clock is computed from them, one query for both.
     events = tuple(application.events.select_related("actor").order_by("at", "id"))
-    settings = clock_settings(today)  # ... computed as clocks_for computes it, from these events
-    official, projection = working_calendars()
-    clock = clock_status(clock_events(list(events)), settings, official, today, projection)
+    settings = clock_settings(today)
+    clock = clock_of_events(events, settings, today)
     # The actions through the lifecycle service's own rule, given the standing and facts read above.
     preloaded = replace(APPLICATIONS, roles_and_facts=lambda _actor, _records: (standing.roles_towards, facts_by_id))
     actions = tuple(lifecycle.available_actions_for(preloaded, actor, [application])[application.pk])

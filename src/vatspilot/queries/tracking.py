@@ -19,7 +19,7 @@ from vatspilot.domain.applications.clock import ClockStatus
 from vatspilot.domain.applications.roles import Agency
 from vatspilot.domain.applications.tracking import STAGE_OF_STATE, Stage, parse_tracking_number
 from vatspilot.queries.application_review import ClockDates, clock_dates
-from vatspilot.services.applications.clock import clock_for, clock_settings
+from vatspilot.services.applications.clock import clock_of_events, clock_settings
 from vatspilot.store.models import Application, ApplicationEvent, Opinion
 
 
@@ -83,7 +83,9 @@ def track(text: str, *, today: date) -> Tracking | None:
     application = Application.objects.filter(tracking_number=number).first()
     if application is None:
         return None
+    # The timeline in the clock's order: the stages, the opinions' days and the clock read from it once.
     events = list(ApplicationEvent.objects.filter(application=application).order_by("at", "id"))
+    settings = clock_settings(today)
     reached: dict[Stage, date] = {}
     submitted_on: date | None = None
     # Each agency's opinion on the legal day its action was taken on (the event's day, as every stage's),
@@ -127,6 +129,6 @@ def track(text: str, *, today: date) -> Tracking | None:
         supplement_open=application.status in _SUPPLEMENTS,
         decided_on=reached.get(Stage.DECISION),
         outcome=application.status if ended else None,
-        clock=(clock := clock_for(application, today)),
-        clock_dates=clock_dates(events, clock, clock_settings(today).start),
+        clock=(clock := clock_of_events(events, settings, today)),
+        clock_dates=clock_dates(events, clock, settings.start),
     )

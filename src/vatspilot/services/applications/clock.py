@@ -44,6 +44,13 @@ def clock_events(events: list[ApplicationEvent]) -> list[ClockEvent]:
     return result
 
 
+def clock_of_events(events: Sequence[ApplicationEvent], settings: ClockSettings, today: date) -> ClockStatus:
+    """The clock of an application whose timeline ``events`` were read already (in the order clocks_for
+    reads them: by time, then id), under ``settings`` (clock_settings of ``today``)."""
+    official, projection = working_calendars()
+    return clock_status(clock_events(list(events)), settings, official, today, projection)
+
+
 def clock_for(application: Application, today: date) -> ClockStatus:
     return clocks_for([application], today)[application.pk]
 
